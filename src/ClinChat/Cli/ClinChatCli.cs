@@ -1,0 +1,40 @@
+using System.CommandLine;
+using ClinChat.Drugs;
+using ClinChat.Phi;
+
+namespace ClinChat.Cli;
+
+/// <summary>The command tree: a table of contents of what `clinchat` can do.</summary>
+internal static class ClinChatCli
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var context = new CliContext();
+        var root = new RootCommand("ClinChat: grounded clinical question answering over the hospital's knowledge base.");
+        root.Options.Add(context.DataDir);
+
+        root.Subcommands.Add(ServeCommand.Create(context));
+        foreach (var command in KnowledgeCommands.Create(context))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        foreach (var command in PhiCommands.Create(context).Concat(DrugCommands.Create(context)))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        var eval = new Command("eval", "Evaluate an engine on a data set and print its figures.");
+        eval.Subcommands.Add(EvalCommands.CreateRetrieval(context));
+        foreach (var sub in new[] { PhiCommands.CreateEval(context), DrugCommands.CreateEval(context) })
+        {
+            if (sub is not null)
+            {
+                eval.Subcommands.Add(sub);
+            }
+        }
+
+        root.Subcommands.Add(eval);
+        return await root.Parse(args).InvokeAsync();
+    }
+}
