@@ -23,7 +23,7 @@ public static class SentenceSplitter
     // End a sentence only when the next word is not a number ("No. 5", "mg. 10 patients" is rare and ambiguous).
     private static readonly HashSet<string> AbbreviationsBeforeNumbers = new(StringComparer.OrdinalIgnoreCase)
     {
-        "no", "nos", "p", "mg", "min", "max", "ml", "mcg", "kg", "g", "l", "hr", "hrs", "wk", "wks", "yr", "yrs", "mo", "mos",
+        "no", "nos", "al", "p", "mg", "min", "max", "ml", "mcg", "kg", "g", "l", "hr", "hrs", "wk", "wks", "yr", "yrs", "mo", "mos",
         "tab", "tabs", "cap", "caps", "ch", "sec", "art", "para", "eq", "tel",
     };
 
@@ -86,7 +86,7 @@ public static class SentenceSplitter
             if (IsTerminal(c))
             {
                 var after = AfterTerminalRun(text, i, end);
-                if (IsSentenceEnd(text, lineStart, i, after, end))
+                if (IsSentenceEnd(text, lineStart, sentenceStart, i, after, end))
                 {
                     Add(spans, text, sentenceStart, after);
                     i = SkipWhitespace(text, after, end, ref lineStart);
@@ -156,7 +156,7 @@ public static class SentenceSplitter
         return i;
     }
 
-    private static bool IsSentenceEnd(string text, int lineStart, int terminal, int after, int end)
+    private static bool IsSentenceEnd(string text, int lineStart, int sentenceStart, int terminal, int after, int end)
     {
         // "2.5", "e.g.,", "www.example.org", "U.S.A": punctuation inside a token.
         if (after < end && !char.IsWhiteSpace(text[after]))
@@ -223,8 +223,8 @@ public static class SentenceSplitter
             return false;
         }
 
-        // "1. Take with food" at the start of a line is a list number, not a sentence.
-        if (IsAllDigits(word) && IsOnlyWhitespace(text, lineStart, wordStart))
+        // "1. Take with food" at the start of a line or of a sentence is a list number, not a sentence.
+        if (word.Length <= 3 && IsAllDigits(word) && (wordStart == sentenceStart || IsOnlyWhitespace(text, lineStart, wordStart)))
         {
             return false;
         }
@@ -232,10 +232,13 @@ public static class SentenceSplitter
         return !IsInitial(text, lineStart, word, wordStart, first, end);
     }
 
-    /// <summary>"J. Smith", "A. B. Jones", "Dr. J. Smith", "John F. Kennedy" — but not "hepatitis B. Treatment …" or "Vitamin D. It …".</summary>
+    /// <summary>
+    /// "J. Smith", "A. B. Jones", "Dr. M.M. Cohen", "John F. Kennedy", "reported by J. Smith" — but not
+    /// "hepatitis B. Treatment …" or "Vitamin D. It …".
+    /// </summary>
     private static bool IsInitial(string text, int lineStart, ReadOnlySpan<char> word, int wordStart, int next, int end)
     {
-        if (word.Length != 1 || !char.IsUpper(word[0]))
+        if (!IsDottedCapitals(word))
         {
             return false;
         }
@@ -244,6 +247,17 @@ public static class SentenceSplitter
         if (next + 1 < end && char.IsUpper(text[next]) && text[next + 1] == '.')
         {
             return true;
+        }
+
+        var nextWordEnd = next;
+        while (nextWordEnd < end && char.IsLetter(text[nextWordEnd]))
+        {
+            nextWordEnd++;
+        }
+
+        if (SentenceStarters.GetAlternateLookup<ReadOnlySpan<char>>().Contains(text.AsSpan(next, nextWordEnd - next)))
+        {
+            return false;
         }
 
         var previousEnd = wordStart;
@@ -272,22 +286,29 @@ public static class SentenceSplitter
         if (previous[^1] == '.')
         {
             var previousWord = previous[..^1];
-            return (previousWord.Length == 1 && char.IsUpper(previousWord[0])) ||
-                   Abbreviations.GetAlternateLookup<ReadOnlySpan<char>>().Contains(previousWord);
+            return IsDottedCapitals(previousWord) || Abbreviations.GetAlternateLookup<ReadOnlySpan<char>>().Contains(previousWord);
         }
 
-        if (!char.IsLetter(previous[^1]))
+        return char.IsLetter(previous[^1]);
+    }
+
+    /// <summary>"J", "M.M", "M.D".</summary>
+    private static bool IsDottedCapitals(ReadOnlySpan<char> word)
+    {
+        if (word.Length % 2 == 0)
         {
             return false;
         }
 
-        var nextWordEnd = next;
-        while (nextWordEnd < end && char.IsLetter(text[nextWordEnd]))
+        for (var i = 0; i < word.Length; i++)
         {
-            nextWordEnd++;
+            if (i % 2 == 0 ? !char.IsUpper(word[i]) : word[i] != '.')
+            {
+                return false;
+            }
         }
 
-        return !SentenceStarters.GetAlternateLookup<ReadOnlySpan<char>>().Contains(text.AsSpan(next, nextWordEnd - next));
+        return true;
     }
 
     private static bool IsLineBreakBoundary(string text, int lineStart, int newline, int end)

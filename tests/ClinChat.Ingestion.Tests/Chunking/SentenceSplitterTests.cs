@@ -30,6 +30,10 @@ public sealed class SentenceSplitterTests
     [InlineData("The patient was treated with oral\nantibiotics for seven days.", "The patient was treated with oral\nantibiotics for seven days.")]
     [InlineData("First paragraph without a full stop\n\nSecond paragraph.", "First paragraph without a full stop¦Second paragraph.")]
     [InlineData("Drug | Dose\nAmoxicillin | 500 mg", "Drug | Dose¦Amoxicillin | 500 mg")]
+    [InlineData("Linkage was shown by Neubauer et al. (1998) in one family.", "Linkage was shown by Neubauer et al. (1998) in one family.")]
+    [InlineData("Fatigue not relieved by rest. 2. Post-exertional malaise.", "Fatigue not relieved by rest.¦2. Post-exertional malaise.")]
+    [InlineData("First described by Dr. M.M. Cohen in 1973.", "First described by Dr. M.M. Cohen in 1973.")]
+    [InlineData("Vaccines exist for hepatitis A and B. The others have none.", "Vaccines exist for hepatitis A and B.¦The others have none.")]
     [InlineData("   ", "")]
     public void Split_HardCases_FindsExpectedSentences(string text, string expected)
     {
