@@ -69,7 +69,7 @@ public sealed class SentenceSplitterTests
             foreach (var (start, length) in spans)
             {
                 Assert.True(length > 0);
-                Assert.True(start >= previousEnd, $"overlapping spans in: {text}");
+                Assert.True(start >= previousEnd, "spans overlap");
                 Assert.False(char.IsWhiteSpace(text[start]));
                 Assert.False(char.IsWhiteSpace(text[start + length - 1]));
                 for (var i = start; i < start + length; i++)
@@ -82,7 +82,10 @@ public sealed class SentenceSplitterTests
 
             for (var i = 0; i < text.Length; i++)
             {
-                Assert.True(covered[i] || char.IsWhiteSpace(text[i]), $"character {i} not covered in: {text}");
+                if (!covered[i] && !char.IsWhiteSpace(text[i]))
+                {
+                    Assert.Fail($"character {i} not covered in: {text}");
+                }
             }
         }
     }
