@@ -1,0 +1,651 @@
+using System.Collections.Frozen;
+using System.Text.RegularExpressions;
+using ClinChat.Phi.Dictionaries;
+
+namespace ClinChat.Phi.Detection;
+
+/// <summary>
+/// Names and places: word tokens classified against the lexicon, then context cues (titles, credentials, relatives,
+/// facility words, transfer verbs) decide. Dictionary evidence alone is trusted only for words that are not English or clinical.
+/// </summary>
+internal sealed partial class NameRecognizer(PhiLexicon lexicon)
+{
+    private enum CaseMode { Mixed, Upper, Lower }
+
+    private struct Token
+    {
+        public int Start;
+        public int End;
+        public WordKind Kind;
+        public bool Title;      // Initial capital, rest lower ("Smith")
+        public bool Upper;      // All capitals ("SMITH")
+        public bool Stop;
+        public bool Initial;    // One letter
+    }
+
+    private static readonly WordSet StopWords = Set(
+        "the a an and or but nor to at in on of for from with without by as is was were be been being are am will would could should may might can " +
+        "did does has had have having here there this that these those he she it they we i you his her him them their our my your its me us " +
+        "pt pts patient patients aware notified made called paged informed updated update order orders ordered office team service note notes said " +
+        "states stated wants re regarding about also not no yes who whom which when where after before today tonight tomorrow yesterday am pm " +
+        "rounds bedside out up down over into onto per via then than so if while during until since because all any some each every both other " +
+        "family md rn np pa do ho staff attending resident fellow intern nurse nursing doctor physician surgeon team unit floor icu ccu micu sicu " +
+        "csru ew er ed or pacu home house rehab hospital hosp clinic oncall on-call covering consult consulted cards renal gi id neuro resp cv gu " +
+        "is/was just again already still now well very only new old same other another outside local previous prior community general state county " +
+        "university city veterans children's mr mrs ms miss dr drs dtr dau son daughter wife husband mother father brother sister friend note: " +
+        "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december");
+
+    private static readonly WordSet Titles = Set("dr drs doctor mr mrs prof professor rabbi reverend rev pastor chaplain fr attending attg");
+    // Also abbreviations: "MS" mental status or morphine, "HO" ends many sentences ("per HO.").
+    private static readonly WordSet AmbiguousTitles = Set("ms miss mx ho");
+    private static readonly WordSet WeakTitles = Set("nurse np pa rn");
+
+    private static readonly WordSet Relations = Set(
+        "wife husband son sons daughter daughters dtr dau mother mom father dad sister sis brother bro niece nephew friend aunt uncle grandson " +
+        "granddaughter grandaughter grandmother grandfather grandma grandpa cousin fiance fiancee partner girlfriend boyfriend spouse neighbor " +
+        "neighbour hcp proxy poa guardian son-in-law daughter-in-law dtr-in-law sister-in-law brother-in-law stepson stepdaughter caregiver " +
+        "companion roommate named name:");
+
+    private static readonly WordSet Verbs = Set("per spoke talked called paged seen contacted discussed met informed notified");
+    private static readonly WordSet VerbLinks = Set("with to by");
+
+    private static readonly WordSet Credentials = Set("md rn np rrt crna lpn msw licsw lcsw pharmd rph phd cna pa-c dds dmd mph facp facs bsn msn aprn cnm fnp dnp slp");
+
+    private static readonly WordSet FacilityHeads = Set("hospital hospitals hosp hospiatal clinic clinics rehab infirmary hospice campus sanatorium");
+    private static readonly WordSet CenterWords = Set("center centre ctr");
+    private static readonly WordSet CenterModifiers = Set("medical med health healthcare surgical surgery cancer rehab rehabilitation nursing care dialysis");
+    private static readonly WordSet NamePartHeads = Set("memorial regional");
+    private static readonly WordSet GenericFacilityWords = Set("general university county community state city veterans children's childrens the");
+
+    private static readonly WordSet PlaceVerbs = Set("transfer transferred transfered transferring trans tx transported admitted taken sent moved discharged returned returning going go went arrived came lives live living resides reside resided located born");
+
+    private static readonly WordSet ClinicalHeads = Set(
+        "disease disease's syndrome sign signs catheter catheters tube fracture test maneuver manoeuvre reflex procedure operation score scale " +
+        "criteria drain bag stockings classification type cells cell node nodes law ulcer palsy phenomenon murmur triad position bundle " +
+        "line needle forceps retractor splint boot collar mask valve shunt stent pouch clamp method technique solution");
+
+    private static readonly WordSet NonPlaceAcronyms = Set("osh ich sah ivh sdh edh lvh rvh bph pph pih adh ldh tsh fsh nph mch hh dh sh ph ch nh bh gh2 ugh duh");
+
+    private static readonly string[] KnownFacilityPhrases =
+    [
+        "holy cross", "sacred heart", "good samaritan", "johns hopkins", "mass general", "beth israel", "mount sinai", "mt sinai",
+        "cedars-sinai", "kaiser permanente", "mayo clinic", "cleveland clinic", "shriners", "brigham", "st mary's", "st. mary's",
+    ];
+
+    private static readonly WordSet Facility1 = Set("kaiser mayo brigham shriners kessler");
+
+    [GeneratedRegex(@"^\s*,?\s*(?:M\.D\.|R\.N\.|R\.R\.T\.|N\.P\.|P\.A\.|D\.O\.)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex DottedCredential();
+
+    private static WordSet Set(string words) => new(words.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>A case-insensitive word set probed with spans, so classifying a token allocates nothing.</summary>
+    private sealed class WordSet(IEnumerable<string> words)
+    {
+        private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup =
+            words.ToFrozenSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public bool Contains(ReadOnlySpan<char> word) => _lookup.Contains(word);
+    }
+
+    public void Find(string text, List<PhiSpan> spans)
+    {
+        var tokens = Tokenize(text, out var mode);
+        var n = tokens.Count;
+        var t = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(tokens);
+        for (var i = 0; i < n; i++)
+        {
+            var word = Word(text, t[i]);
+
+            if (AmbiguousTitles.Contains(word) && i + 1 < n && Joined(text, t[i], t[i + 1]) && !text.AsSpan(t[i].End, t[i + 1].Start - t[i].End).Contains('.')
+                && NameLike(t[i + 1], mode, vouched: false))
+            {
+                TakeNameAfter(text, t, i, mode, spans, strong: true);
+                continue;
+            }
+
+            if (Titles.Contains(word) || (WeakTitles.Contains(word) && !t[i].Upper && mode == CaseMode.Mixed && i + 1 < n && t[i + 1].Title))
+            {
+                // "Dr. White", "dr small": after a title even English words are names.
+                TakeNameAfter(text, t, i, mode, spans, strong: true);
+                continue;
+            }
+
+            if (Relations.Contains(word))
+            {
+                TakeNameAfter(text, t, i, mode, spans, strong: false);
+            }
+            else if (Verbs.Contains(word))
+            {
+                TakeNameAfter(text, t, i, mode, spans, strong: false, verb: true);
+            }
+
+            if (IsCredential(text, t, i, word))
+            {
+                TakeNameBefore(text, t, i, mode, spans);
+            }
+
+            FindFacility(text, t, i, word, mode, spans);
+
+            if (PlaceVerbs.Contains(word))
+            {
+                TakePlaceAfter(text, t, i, mode, spans);
+            }
+
+            if (t[i].Stop || IsClinical(t[i].Kind))
+            {
+                continue;
+            }
+
+            DictionaryName(text, t, i, mode, spans);
+        }
+    }
+
+    private static ReadOnlySpan<char> Word(string text, in Token token) => text.AsSpan(token.Start, token.End - token.Start);
+
+    private static bool IsClinical(WordKind kind) => (kind & (WordKind.Medical | WordKind.Clinical)) != 0;
+
+    private static bool IsNameWord(WordKind kind) => (kind & (WordKind.FirstName | WordKind.LastName)) != 0;
+
+    private List<Token> Tokenize(string text, out CaseMode mode)
+    {
+        var tokens = new List<Token>(text.Length / 5);
+        int upper = 0, lower = 0;
+        var i = 0;
+        while (i < text.Length)
+        {
+            if (!char.IsLetter(text[i]))
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            int up = 0, low = 0;
+            while (i < text.Length)
+            {
+                var c = text[i];
+                if (char.IsLetter(c))
+                {
+                    if (char.IsUpper(c))
+                    {
+                        up++;
+                    }
+                    else
+                    {
+                        low++;
+                    }
+
+                    i++;
+                }
+                else if ((c is '\'' or '’' or '-') && i + 1 < text.Length && char.IsLetter(text[i + 1]))
+                {
+                    i++;
+                }
+                else
+                {
+                    break;
+                }
+            }
+
+            upper += up;
+            lower += low;
+            var span = text.AsSpan(start, i - start);
+            var kind = lexicon.Classify(span);
+            if (kind == WordKind.None && span.Length > 2 && (span.EndsWith("'s", StringComparison.OrdinalIgnoreCase) || span.EndsWith("’s", StringComparison.OrdinalIgnoreCase)))
+            {
+                kind = lexicon.Classify(span[..^2]);
+            }
+
+            tokens.Add(new Token
+            {
+                Start = start,
+                End = i,
+                Kind = kind,
+                Title = up == 1 && char.IsUpper(text[start]) && low > 0,
+                Upper = low == 0,
+                Stop = StopWords.Contains(span) || (start > 0 && char.IsDigit(text[start - 1])) || (i < text.Length && char.IsDigit(text[i])),
+                Initial = i - start == 1,
+            });
+        }
+
+        var letters = upper + lower;
+        mode = letters == 0 ? CaseMode.Mixed : upper > 0.6 * letters ? CaseMode.Upper : upper < 0.02 * letters ? CaseMode.Lower : CaseMode.Mixed;
+        return tokens;
+    }
+
+    /// <summary>Whitespace, or a period after an abbreviation/initial: tokens still belong to one phrase.</summary>
+    private static bool Joined(string text, in Token left, in Token right, bool allowComma = false)
+    {
+        for (var k = left.End; k < right.Start; k++)
+        {
+            var c = text[k];
+            if (c is ' ' or '\t' or '(' or '"')
+            {
+                continue;
+            }
+
+            // A period joins only after an initial or an abbreviation ("J. Smith", "Dr. Smith", "St. Mary's").
+            if (c == '.' && left.End - left.Start <= 3)
+            {
+                continue;
+            }
+
+            if (allowComma && c is ',' or ':' or '-')
+            {
+                continue;
+            }
+
+            return false;
+        }
+
+        return right.Start - left.End <= 4;
+    }
+
+    /// <summary>Could this token be part of a person's name, given how much context vouches for it?</summary>
+    private static bool NameLike(in Token token, CaseMode mode, bool vouched)
+    {
+        if (token.Stop)
+        {
+            return false;
+        }
+
+        if (mode == CaseMode.Mixed && !token.Title && !token.Upper)
+        {
+            // Lower-case words in mixed-case text are rarely names, unless a title vouches for them.
+            return vouched && IsNameWord(token.Kind);
+        }
+
+        if (vouched)
+        {
+            return true;
+        }
+
+        if (IsClinical(token.Kind))
+        {
+            return false;
+        }
+
+        return IsNameWord(token.Kind) || (token.Kind & WordKind.English) == 0;
+    }
+
+    private static void TakeNameAfter(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans, bool strong, bool verb = false)
+    {
+        var j = i + 1;
+        if (verb && j + 1 < t.Length && VerbLinks.Contains(Word(text, t[j])) && Joined(text, t[i], t[j]))
+        {
+            i = j++;
+        }
+
+        // "MS: alert" is mental status, not Ms. Alert: a title binds only across spaces and a period.
+        if (j >= t.Length || !Joined(text, t[i], t[j], allowComma: !verb && !strong))
+        {
+            return;
+        }
+
+        var start = -1;
+        var end = -1;
+        var taken = 0;
+        for (; j < t.Length && taken < 3; j++)
+        {
+            if (j > i + 1 && !Joined(text, t[j - 1], t[j]))
+            {
+                break;
+            }
+
+            ref var tok = ref t[j];
+            bool ok;
+            if (tok.Initial && char.IsUpper(text[tok.Start]))
+            {
+                ok = true;
+            }
+            else if (taken == 0 && strong)
+            {
+                ok = !tok.Stop && (mode != CaseMode.Mixed || tok.Title || tok.Upper || IsNameWord(tok.Kind));
+            }
+            else if (taken > 0 && strong)
+            {
+                ok = !tok.Stop && !IsClinical(tok.Kind) && (mode != CaseMode.Mixed || tok.Title || tok.Upper)
+                    && (IsNameWord(tok.Kind) || (tok.Kind & WordKind.English) == 0 || (t[j - 1].Kind & WordKind.FirstName) != 0);
+            }
+            else if (verb || taken > 0 || !strong)
+            {
+                // Relatives and verbs vouch less: the word itself must look like a name.
+                ok = !tok.Stop && !IsClinical(tok.Kind) && (mode == CaseMode.Mixed
+                    ? (tok.Title || tok.Upper) && (IsNameWord(tok.Kind) || (tok.Kind & WordKind.English) == 0 || taken > 0 && start >= 0)
+                    : (tok.Kind & WordKind.FirstName) != 0 && (!verb || (tok.Kind & WordKind.English) == 0) || (tok.Kind & (WordKind.English | WordKind.Medical)) == 0 && tok.End - tok.Start > 2);
+                if (ok && verb && taken == 0 && mode != CaseMode.Mixed && !IsNameWord(tok.Kind))
+                {
+                    ok = false;
+                }
+            }
+            else
+            {
+                ok = false;
+            }
+
+            if (!ok)
+            {
+                break;
+            }
+
+            if (start < 0)
+            {
+                start = tok.Start;
+            }
+
+            end = tok.End;
+            if (!tok.Initial)
+            {
+                taken++;
+            }
+        }
+
+        if (start >= 0 && taken > 0)
+        {
+            spans.Add(new PhiSpan(start, end, PhiType.Name, strong ? 0.9 : 0.75));
+        }
+    }
+
+    private static bool IsCredential(string text, Span<Token> t, int i, ReadOnlySpan<char> word)
+    {
+        if (i == 0 || !Credentials.Contains(word))
+        {
+            // "R.N." tokenises as R . N .: look for the dotted form right after a word.
+            return false;
+        }
+
+        var gap = text.AsSpan(t[i - 1].End, t[i].Start - t[i - 1].End);
+        return gap.Trim().Length <= 1 && !gap.Contains('\n');
+    }
+
+    private static void TakeNameBefore(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans)
+    {
+        var start = -1;
+        var end = -1;
+        var names = 0;
+        for (var j = i - 1; j >= 0 && i - j <= 4; j--)
+        {
+            if (j < i - 1 && !Joined(text, t[j], t[j + 1]))
+            {
+                break;
+            }
+
+            ref var tok = ref t[j];
+            var ok = tok.Initial ? char.IsUpper(text[tok.Start]) || mode == CaseMode.Lower : NameLike(tok, mode, vouched: false);
+            if (!ok)
+            {
+                break;
+            }
+
+            start = tok.Start;
+            if (end < 0)
+            {
+                end = tok.End;
+            }
+
+            if (!tok.Initial)
+            {
+                names++;
+            }
+        }
+
+        if (names > 0)
+        {
+            spans.Add(new PhiSpan(start, end, PhiType.Name, 0.85));
+        }
+    }
+
+    private void FindFacility(string text, Span<Token> t, int i, ReadOnlySpan<char> word, CaseMode mode, List<PhiSpan> spans)
+    {
+        int headStart;
+        var includeHead = false;
+        if (FacilityHeads.Contains(word))
+        {
+            headStart = i;
+        }
+        else if (CenterWords.Contains(word) && i > 0 && CenterModifiers.Contains(Word(text, t[i - 1])))
+        {
+            headStart = i - 1;
+        }
+        else if (word.Equals("home", StringComparison.OrdinalIgnoreCase) && i > 0 && Word(text, t[i - 1]).Equals("nursing", StringComparison.OrdinalIgnoreCase))
+        {
+            headStart = i - 1;
+        }
+        else if (NamePartHeads.Contains(word) && (mode != CaseMode.Mixed || t[i].Title || t[i].Upper))
+        {
+            headStart = i;
+            includeHead = true;
+        }
+        else
+        {
+            FindNamedFacility(text, t, i, mode, spans);
+            return;
+        }
+
+        var start = -1;
+        var names = 0;
+        for (var j = headStart - 1; j >= 0 && headStart - j <= 4; j--)
+        {
+            if (!Joined(text, t[j], t[j + 1]))
+            {
+                break;
+            }
+
+            ref var tok = ref t[j];
+            var w = Word(text, tok);
+            var generic = GenericFacilityWords.Contains(w);
+            var ok = !generic && !tok.Stop && !IsClinical(tok.Kind) && (mode != CaseMode.Mixed || tok.Title || tok.Upper)
+                || NamePartHeads.Contains(w) || w.Equals("st", StringComparison.OrdinalIgnoreCase) || w.Equals("saint", StringComparison.OrdinalIgnoreCase);
+            if (!ok)
+            {
+                break;
+            }
+
+            start = tok.Start;
+            names++;
+        }
+
+        // A lone English word before "hospital" is usually a verb or adjective ("leave hospital"), unless it is a known name.
+        if (names == 1 && mode != CaseMode.Mixed && (t[headStart - 1].Kind & WordKind.English) != 0
+            && (t[headStart - 1].Kind & (WordKind.LastName | WordKind.Place)) == 0)
+        {
+            names = 0;
+        }
+
+        if (names > 0)
+        {
+            var end = includeHead ? t[i].End : t[headStart - 1].End;
+            spans.Add(new PhiSpan(start, end, PhiType.Location, 0.85));
+        }
+    }
+
+    private static void FindNamedFacility(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans)
+    {
+        ref var tok = ref t[i];
+        var word = Word(text, tok);
+
+        // "St. Mary's", "Saint Agnes": a saint not preceded by a house number is a facility.
+        if ((word.Equals("st", StringComparison.OrdinalIgnoreCase) || word.Equals("saint", StringComparison.OrdinalIgnoreCase)) && i + 1 < t.Length
+            && Joined(text, tok, t[i + 1]) && (mode != CaseMode.Mixed || t[i + 1].Title || t[i + 1].Upper) && !t[i + 1].Stop
+            && (t[i + 1].Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical | WordKind.Eponym)) == 0
+            && !(i > 0 && char.IsAsciiDigit(LastNonSpace(text, tok.Start))))
+        {
+            spans.Add(new PhiSpan(tok.Start, t[i + 1].End, PhiType.Location, 0.8));
+            return;
+        }
+
+        if (Facility1.Contains(word) && (mode != CaseMode.Mixed || tok.Title || tok.Upper))
+        {
+            spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Location, 0.7));
+            return;
+        }
+
+        if (i + 1 < t.Length && Joined(text, tok, t[i + 1]))
+        {
+            foreach (var phrase in KnownFacilityPhrases)
+            {
+                var end = t[i + 1].End;
+                if (end - tok.Start == phrase.Length && text.AsSpan(tok.Start, phrase.Length).Equals(phrase, StringComparison.OrdinalIgnoreCase))
+                {
+                    spans.Add(new PhiSpan(tok.Start, end, PhiType.Location, 0.85));
+                    return;
+                }
+            }
+        }
+
+        // Hospital acronyms ("to GH", "at GBMC"): short all-capital words ending in H or MC after a preposition.
+        if (i > 0 && tok.End - tok.Start is >= 2 and <= 5 && (tok.Upper || mode == CaseMode.Lower) && !IsClinical(tok.Kind)
+            && (tok.Kind & WordKind.English) == 0 && !NonPlaceAcronyms.Contains(word)
+            && (word.EndsWith("h", StringComparison.OrdinalIgnoreCase) || word.EndsWith("mc", StringComparison.OrdinalIgnoreCase))
+            && IsPlacePreposition(Word(text, t[i - 1])) && Joined(text, t[i - 1], tok))
+        {
+            spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Location, 0.7));
+        }
+    }
+
+    private static bool IsPlacePreposition(ReadOnlySpan<char> w) =>
+        w.Equals("to", StringComparison.OrdinalIgnoreCase) || w.Equals("at", StringComparison.OrdinalIgnoreCase)
+        || w.Equals("from", StringComparison.OrdinalIgnoreCase) || w.Equals("in", StringComparison.OrdinalIgnoreCase)
+        || w.Equals("the", StringComparison.OrdinalIgnoreCase);
+
+    private static char LastNonSpace(string text, int before)
+    {
+        for (var k = before - 1; k >= 0; k--)
+        {
+            if (!char.IsWhiteSpace(text[k]))
+            {
+                return text[k];
+            }
+        }
+
+        return ' ';
+    }
+
+    private static void TakePlaceAfter(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans)
+    {
+        var j = i + 1;
+        // Skip the preposition and article: "transferred to the X", "lives in X".
+        while (j < t.Length && j <= i + 2 && IsPlacePreposition(Word(text, t[j])))
+        {
+            j++;
+        }
+
+        if (j == i + 1 || j >= t.Length || !Joined(text, t[j - 1], t[j]))
+        {
+            return;
+        }
+
+        var start = -1;
+        var end = -1;
+        for (var k = j; k < t.Length && k < j + 3; k++)
+        {
+            if (k > j && !Joined(text, t[k - 1], t[k]))
+            {
+                break;
+            }
+
+            ref var tok = ref t[k];
+            var ok = !tok.Stop && !IsClinical(tok.Kind) && tok.End - tok.Start >= 3 && !NonPlaceAcronyms.Contains(Word(text, tok))
+                && (tok.Kind & (WordKind.English | WordKind.Eponym)) == 0 && (mode != CaseMode.Mixed || tok.Title || tok.Upper);
+            if (!ok)
+            {
+                break;
+            }
+
+            start = start < 0 ? tok.Start : start;
+            end = tok.End;
+        }
+
+        if (start >= 0)
+        {
+            spans.Add(new PhiSpan(start, end, PhiType.Location, 0.65));
+        }
+    }
+
+    private static void DictionaryName(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans)
+    {
+        ref var tok = ref t[i];
+        if (IsEponymUse(text, t, i))
+        {
+            return;
+        }
+
+        var english = (tok.Kind & WordKind.English) != 0;
+        var first = (tok.Kind & WordKind.FirstName) != 0;
+        var last = (tok.Kind & WordKind.LastName) != 0;
+        var next = i + 1 < t.Length && Joined(text, tok, t[i + 1]) ? i + 1 : -1;
+
+        if (mode == CaseMode.Mixed)
+        {
+            if (!(tok.Title || tok.Upper && tok.End - tok.Start > 3) || english && !first)
+            {
+                return;
+            }
+
+            // A capitalised given name that is not also an English word, or two unknown capitalised words in a row.
+            var nextNameLike = next >= 0 && !t[next].Stop && (t[next].Title || t[next].Initial && char.IsUpper(text[t[next].Start]))
+                && (t[next].Kind & (WordKind.Medical | WordKind.Clinical | WordKind.Eponym)) == 0 && (IsNameWord(t[next].Kind) || (t[next].Kind & WordKind.English) == 0 || t[next].Initial);
+            if (first && !english || first && nextNameLike || (last && !english && tok.Title && !SentenceStart(text, tok.Start)))
+            {
+                spans.Add(ExtendName(text, t, i, mode, 0.7));
+            }
+            else if (!english && tok.Title && (tok.Kind & WordKind.Eponym) == 0 && nextNameLike && (t[next].Kind & WordKind.English) == 0 && !t[next].Initial)
+            {
+                spans.Add(ExtendName(text, t, i, mode, 0.6));
+            }
+
+            return;
+        }
+
+        // Upper- or lower-case notes: capitalisation says nothing, so ask for a given name followed by a surname.
+        if (first && !english && next >= 0 && !t[next].Stop && !IsClinical(t[next].Kind)
+            && ((t[next].Kind & WordKind.LastName) != 0 || (t[next].Kind & WordKind.English) == 0))
+        {
+            spans.Add(new PhiSpan(tok.Start, t[next].End, PhiType.Name, 0.7));
+        }
+        else if (first && !english && (tok.Kind & WordKind.Eponym) == 0 && tok.End - tok.Start >= 4)
+        {
+            spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Name, 0.55));
+        }
+    }
+
+    private static PhiSpan ExtendName(string text, Span<Token> t, int i, CaseMode mode, double confidence)
+    {
+        var end = t[i].End;
+        for (var k = i + 1; k < t.Length && k <= i + 3; k++)
+        {
+            ref var tok = ref t[k];
+            if (!Joined(text, t[k - 1], tok) || tok.Stop || IsClinical(tok.Kind))
+            {
+                break;
+            }
+
+            var ok = tok.Initial ? char.IsUpper(text[tok.Start]) : (tok.Title || mode != CaseMode.Mixed) && (IsNameWord(tok.Kind) || (tok.Kind & WordKind.English) == 0);
+            if (!ok)
+            {
+                break;
+            }
+
+            end = tok.End;
+        }
+
+        return new PhiSpan(t[i].Start, end, PhiType.Name, confidence);
+    }
+
+    private static bool SentenceStart(string text, int start)
+    {
+        var c = LastNonSpace(text, start);
+        return c is '.' or '!' or '?' or ' ' or '\n' or ':' or '"';
+    }
+
+    private static bool IsEponymUse(string text, Span<Token> t, int i)
+    {
+        if ((t[i].Kind & (WordKind.Eponym | WordKind.Clinical)) == 0 || i + 1 >= t.Length)
+        {
+            return (t[i].Kind & WordKind.Clinical) != 0;
+        }
+
+        return ClinicalHeads.Contains(Word(text, t[i + 1])) || (t[i].Kind & WordKind.Clinical) != 0;
+    }
+}

@@ -1,0 +1,357 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using PhoneNumbers;
+
+namespace ClinChat.Phi.Detection;
+
+/// <summary>Identifiers with a shape: numbers, codes, addresses on the wire, dates. Checksums and context words decide.</summary>
+internal static partial class StructuredRecognizer
+{
+    private const RegexOptions Ci = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+    private const RegexOptions Cs = RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+
+    // An identifier value after a context word: starts alphanumeric and holds at least one digit.
+    private const string Value = @"(?<v>(?=[A-Z0-9/.-]*\d)[A-Z0-9][A-Z0-9/.-]{2,30}[A-Z0-9])";
+    private const string Sep = @"\s*(?:number|num|no\.?|nbr|#|id)?\s*(?:is\s+)?[:#=.]?\s*#?\s*";
+
+    [GeneratedRegex(@"[A-Z0-9._%+-]+@[A-Z0-9-]+(?:\.[A-Z0-9-]+)*\.[A-Z]{2,24}", Ci)]
+    private static partial Regex Email();
+
+    [GeneratedRegex(@"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>""'()\[\]{}]+|\b[A-Z0-9][A-Z0-9-]{1,62}(?:\.[A-Z0-9-]{1,62})*\.(?:com|org|net|edu|gov|io|info|biz|health|us)(?:\.[a-z]{2})?\b(?:/[^\s<>""']*)?", Ci)]
+    private static partial Regex Url();
+
+    [GeneratedRegex(@"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.]\d)", Cs)]
+    private static partial Regex Ipv4();
+
+    [GeneratedRegex(@"(?<![\w:])(?:[0-9A-F]{1,4}:){2,7}(?::|[0-9A-F]{1,4})(?::[0-9A-F]{1,4}){0,5}(?![\w:])", Ci)]
+    private static partial Regex Ipv6();
+
+    [GeneratedRegex(@"(?<![\d-])(?!000|666|9\d\d)\d{3}(?<s>[- ])(?!00)\d{2}\k<s>(?!0000)\d{4}(?![\d-])|\b(?:ssn|ss#|social\s+security(?:\s+(?:number|no\.?|#))?)\s*[:#]?\s*(?<v>\d{9}|\d{3}-\d{2}-\d{4})\b", Ci)]
+    private static partial Regex Ssn();
+
+    // North American shapes, bare ten digits, and international numbers written with + or a trunk 0 / area code in brackets.
+    [GeneratedRegex(@"(?<![\w/.+-])(?:(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\(\d{3}|\d{3}[\s.-]?)\d{3}[\s.-]?\d{4}|\+\d{1,3}[\s.-]?(?:\(0?\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{1,4}){1,4}|\(\d{2,4}\)\s?\d{3,4}[\s.-]?\d{3,4}|0\d{1,4}[\s.-]\d{2,8}(?:[\s.-]\d{2,4}){0,3}|\d{2,3}\s\d{3}\s\d{3}\s\d{4})(?:\s*(?:x|ext\.?|extension)\s*\d{1,5})?(?![\w/]|\.\d|-\d)", Ci)]
+    private static partial Regex PhoneShape();
+
+    [GeneratedRegex(@"\b(?<ctx>phone|tel|telephone|cell|cellphone|mobile|pager|beeper|pgr|bpr|fax|(?:home|work|office|contact)\s*(?:#|number|phone))" + Sep + @"(?<v>\(?\d[\d().\s-]{2,16}\d)(?![\d])", Ci)]
+    private static partial Regex PhoneContext();
+
+    [GeneratedRegex(@"(?<![\d/.:xX-])(?:(?<m>0?[1-9]|1[0-2])(?<s>[/-])(?<d>0?[1-9]|[12]\d|3[01])\k<s>(?<y>\d{4}|\d{2})|(?<m>0?[1-9]|1[0-2])/(?<d>0?[1-9]|[12]\d|3[01])|(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)\d{2}|(?:0?[1-9]|1[0-2])/(?:19|20)\d{2})(?![\d/%]|\.\d|-\d)", Cs)]
+    private static partial Regex NumericDate();
+
+    private const string Month = "(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)";
+    private const string Weekday = @"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?";
+    private const string NotUnit = @"(?!\s*(?:mg|mcg|cc|ml|l\b|cm|mm|units?\b|u\b|%|x\b|hrs?\b|min|kg|meq|g\b|to\b))";
+
+    [GeneratedRegex(@"\b" + Weekday + @"(?:(?:the\s+)?(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?:\s+of)?[\s-]+" + Month + @"\b\.?(?:,?[\s-]+(?:(?:19|20)\d{2}|'\d{2}))?|" + Month + @"\b\.?[\s-]+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b" + NotUnit + @"(?:,?\s+(?:19|20)\d{2})?|" + Month + @"\b\.?,?\s+(?:19|20)\d{2})\b", Ci)]
+    private static partial Regex TextDate();
+
+    [GeneratedRegex(@"\b(?:January|February|April|June|July|August|September|October|November|December|JANUARY|FEBRUARY|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|Christmas|Thanksgiving|CHRISTMAS|THANKSGIVING|christmas|thanksgiving)\b", Cs)]
+    private static partial Regex BareMonth();
+
+    [GeneratedRegex(@"\b(?:on\s+the\s+|the\s+)(?<v>[12]?\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:step|ventricle|nerve|space|interspace|lumbar|metatarsal|stage|line|bottle|unit|set|time|day|dose|grade|percentile|rib|ics|intercostal|floor|attempt|week|hour|cycle|centile|degree|generation|toe|finger|digit|trimester))", Ci)]
+    private static partial Regex OrdinalDay();
+
+    [GeneratedRegex(@"\b(?<v>9\d|1[0-2]\d)(?:\s*-?\s*(?:y/?o\b|yo\b|y\.o\.|yrs?\.?[\s-]*old|years?[\s-]*old|year-old|-year-old)|\s*(?:years?|yrs?)\s+of\s+age)|\b(?:age[d:]?|aged)\s*(?<v>9\d|1[0-2]\d)\b|\b(?<v>9\d|1[0-2]\d)\s*(?:yo|y/o)?\s*(?:m|f|male|female|man|woman|gentleman|lady)\b(?=\s+(?:with|who|presents|admitted|s/p|w/|pmh|hx))", Ci)]
+    private static partial Regex Age();
+
+    [GeneratedRegex(@"\b(?:mrn|mr\s*#|mr\s*no\.?|medical\s+record|med\s+rec|unit\s*(?:no\.?|number|#)|hospital\s*(?:no\.?|number|#)|chart\s*(?:no\.?|number|#)|patient\s*id|pt\s*id|hosp\s*#)" + Sep + Value, Ci)]
+    private static partial Regex Mrn();
+
+    [GeneratedRegex(@"\b(?:member|policy|subscriber|beneficiary|medicare|medicaid|insurance|insurer|health\s+plan|plan|group|mbi|hicn|payer)" + Sep + Value, Ci)]
+    private static partial Regex HealthPlan();
+
+    [GeneratedRegex(@"\b[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d[AC-HJKMNP-RT-Y]{2}\d{2}\b", Cs)]
+    private static partial Regex MedicareMbi();
+
+    [GeneratedRegex(@"\b(?:account|acct|billing|invoice|iban|card|credit\s+card|routing)" + Sep + Value, Ci)]
+    private static partial Regex Account();
+
+    [GeneratedRegex(@"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])", Cs)]
+    private static partial Regex CardNumber();
+
+    [GeneratedRegex(@"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b", Cs)]
+    private static partial Regex Iban();
+
+    [GeneratedRegex(@"\b(?:npi)" + Sep + @"(?<v>\d{10})\b|\b(?:dea)" + Sep + @"(?<v>[A-Z][A-Z9]\d{7})\b|\b(?:licen[cs]e|lic\.?|certificate|cert\.?|permit|registration|dl|driver'?s?\s+licen[cs]e|board\s+cert(?:ification)?)" + Sep + Value, Ci)]
+    private static partial Regex License();
+
+    [GeneratedRegex(@"\b[A-Z][A-Z9]\d{7}\b", Cs)]
+    private static partial Regex DeaShape();
+
+    [GeneratedRegex(@"\b[A-HJ-NPR-Z0-9]{17}\b", Ci)]
+    private static partial Regex VinShape();
+
+    [GeneratedRegex(@"\b(?:vin|license\s+plate|licen[cs]e\s+plate\s+number|plate\s*(?:number|no\.?|#)|tag\s*(?:number|#)|registration\s+plate)\s*(?:is\s+)?[:#]?\s*(?<v>(?=[A-Z0-9 -]*\d)[A-Z0-9]{1,8}(?:[ -][A-Z0-9]{1,8})?)\b", Ci)]
+    private static partial Regex Vehicle();
+
+    [GeneratedRegex(@"\b(?:serial|s/n|sn|device\s*(?:id|identifier|serial)?|udi|imei|model|lot|pacemaker|icd|implant|pump|catheter\s+lot)" + Sep + Value + @"|\(01\)\d{14}(?:\(\d{2}\)[A-Z0-9]+)*", Ci)]
+    private static partial Regex Device();
+
+    [GeneratedRegex(@"\b(?:fingerprint|finger\s*print|retina(?:l)?\s*scan|iris\s*(?:scan|template)|voice\s*print|voiceprint|biometric|palm\s*print|face\s*(?:id|template)|dna\s+profile)\s*(?:id|template|hash|record)?" + Sep + Value, Ci)]
+    private static partial Regex Biometric();
+
+    [GeneratedRegex(@"\b(?:accession|acc|specimen|sample|requisition|req|encounter|enc|visit|study|barcode|kit|tracking|claim|ticket|employee|badge|student|passport|case|order|csn|fin|har)\s*(?:id|number|no\.?|nbr|#)\s*[:#]?\s*" + Value + @"|\b(?:id|identifier)\s*[:#]\s*" + Value + @"|\b[A-Z]{1,3}\d{2}-\d{4,8}\b", Ci)]
+    private static partial Regex OtherId();
+
+    [GeneratedRegex(@"(?<![\d-])(?<v>\d{5}(?:-\d{4})?)(?![\d-])", Cs)]
+    private static partial Regex ZipShape();
+
+    [GeneratedRegex(@"\b(?:zip|zip\s*code|postal\s*code|postcode)\s*[:#]?\s*(?<v>\d{5}(?:-\d{4})?|[A-Z]\d[A-Z]\s?\d[A-Z]\d)\b", Ci)]
+    private static partial Regex ZipContext();
+
+    [GeneratedRegex(@"\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|AA|AE|AP|PR)\.?,?\s*$", Cs)]
+    private static partial Regex StateBefore();
+
+    public static void Find(string text, List<PhiSpan> spans)
+    {
+        AddMatches(Email(), text, spans, PhiType.Email, 0.99);
+        AddUrls(text, spans);
+        AddMatches(Ipv4(), text, spans, PhiType.Ip, 0.95);
+        foreach (var m in Ipv6().EnumerateMatches(text))
+        {
+            if (m.Length >= 6 && IPAddress.TryParse(text.AsSpan(m.Index, m.Length), out _))
+            {
+                spans.Add(new PhiSpan(m.Index, m.Index + m.Length, PhiType.Ip, 0.9));
+            }
+        }
+
+        AddValueMatches(Ssn(), text, spans, PhiType.Ssn, 0.97);
+        AddPhones(text, spans);
+        AddDates(text, spans);
+        AddValueMatches(Age(), text, spans, PhiType.Age, 0.9);
+        AddValueMatches(Mrn(), text, spans, PhiType.Mrn, 0.95);
+        AddValueMatches(HealthPlan(), text, spans, PhiType.HealthPlan, 0.85);
+        AddMatches(MedicareMbi(), text, spans, PhiType.HealthPlan, 0.9);
+        AddValueMatches(Account(), text, spans, PhiType.Account, 0.9);
+        foreach (var m in CardNumber().EnumerateMatches(text))
+        {
+            var s = text.AsSpan(m.Index, m.Length);
+            if (s[0] is >= '3' and <= '6' && Checksums.Luhn(s))
+            {
+                spans.Add(new PhiSpan(m.Index, m.Index + m.Length, PhiType.Account, 0.9));
+            }
+        }
+
+        foreach (var m in Iban().EnumerateMatches(text))
+        {
+            if (IbanValid(text.AsSpan(m.Index, m.Length)))
+            {
+                spans.Add(new PhiSpan(m.Index, m.Index + m.Length, PhiType.Account, 0.95));
+            }
+        }
+
+        AddValueMatches(License(), text, spans, PhiType.License, 0.95);
+        foreach (var m in DeaShape().EnumerateMatches(text))
+        {
+            if (Checksums.Dea(text.AsSpan(m.Index, m.Length)))
+            {
+                spans.Add(new PhiSpan(m.Index, m.Index + m.Length, PhiType.License, 0.85));
+            }
+        }
+
+        foreach (var m in VinShape().EnumerateMatches(text))
+        {
+            if (Checksums.Vin(text.AsSpan(m.Index, m.Length)))
+            {
+                spans.Add(new PhiSpan(m.Index, m.Index + m.Length, PhiType.Vehicle, 0.9));
+            }
+        }
+
+        AddValueMatches(Vehicle(), text, spans, PhiType.Vehicle, 0.85);
+        AddValueMatches(Device(), text, spans, PhiType.Device, 0.8);
+        AddValueMatches(Biometric(), text, spans, PhiType.Biometric, 0.85);
+        AddValueMatches(OtherId(), text, spans, PhiType.Id, 0.8);
+        AddZips(text, spans);
+    }
+
+    private static void AddMatches(Regex regex, string text, List<PhiSpan> spans, PhiType type, double confidence)
+    {
+        foreach (var m in regex.EnumerateMatches(text))
+        {
+            spans.Add(new PhiSpan(m.Index, m.Index + m.Length, type, confidence));
+        }
+    }
+
+    /// <summary>Reports the <c>v</c> group when the pattern has one (the context word stays readable).</summary>
+    private static void AddValueMatches(Regex regex, string text, List<PhiSpan> spans, PhiType type, double confidence)
+    {
+        for (var m = regex.Match(text); m.Success; m = m.NextMatch())
+        {
+            var v = m.Groups["v"];
+            var (start, end) = v.Success ? (v.Index, v.Index + v.Length) : (m.Index, m.Index + m.Length);
+            spans.Add(new PhiSpan(start, end, type, confidence));
+        }
+    }
+
+    private static void AddUrls(string text, List<PhiSpan> spans)
+    {
+        foreach (var m in Url().EnumerateMatches(text))
+        {
+            var end = m.Index + m.Length;
+            while (end > m.Index && text[end - 1] is '.' or ',' or ';' or ':' or '!' or '?')
+            {
+                end--;
+            }
+
+            // "pt.com" style typos aside, a bare domain needs a dot-free left neighbour to not be the tail of an e-mail.
+            if (m.Index > 0 && text[m.Index - 1] == '@')
+            {
+                continue;
+            }
+
+            spans.Add(new PhiSpan(m.Index, end, PhiType.Url, 0.9));
+        }
+    }
+
+    private static void AddPhones(string text, List<PhiSpan> spans)
+    {
+        var util = PhoneNumberUtil.GetInstance();
+        foreach (var m in PhoneShape().EnumerateMatches(text))
+        {
+            var candidate = text.AsSpan(m.Index, m.Length);
+            var digits = 0;
+            foreach (var c in candidate)
+            {
+                digits += char.IsAsciiDigit(c) ? 1 : 0;
+            }
+
+            if (digits < 7 || digits > 16 || !PossiblePhone(util, candidate))
+            {
+                continue;
+            }
+
+            spans.Add(new PhiSpan(m.Index, m.Index + m.Length, IsFax(text, m.Index) ? PhiType.Fax : PhiType.Phone, 0.9));
+        }
+
+        for (var m = PhoneContext().Match(text); m.Success; m = m.NextMatch())
+        {
+            var v = m.Groups["v"];
+            var end = v.Index + v.Length;
+            while (end > v.Index && !char.IsAsciiDigit(text[end - 1]))
+            {
+                end--;
+            }
+
+            var isFax = m.Groups["ctx"].ValueSpan.StartsWith("fax", StringComparison.OrdinalIgnoreCase);
+            spans.Add(new PhiSpan(v.Index, end, isFax ? PhiType.Fax : PhiType.Phone, 0.85));
+        }
+    }
+
+    private static bool PossiblePhone(PhoneNumberUtil util, ReadOnlySpan<char> candidate)
+    {
+        try
+        {
+            var number = util.Parse(candidate.ToString(), "US");
+            return util.IsPossibleNumber(number);
+        }
+        catch (NumberParseException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsFax(string text, int start)
+    {
+        var from = Math.Max(0, start - 20);
+        return text.AsSpan(from, start - from).Contains("fax", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static void AddDates(string text, List<PhiSpan> spans)
+    {
+        for (var m = NumericDate().Match(text); m.Success; m = m.NextMatch())
+        {
+            if (m.Groups["m"].Success && !m.Groups["y"].Success && IsClinicalRatio(text, m.Index, m.Index + m.Length, m.Groups["m"].ValueSpan, m.Groups["d"].ValueSpan))
+            {
+                continue;
+            }
+
+            spans.Add(new PhiSpan(m.Index, m.Index + m.Length, PhiType.Date, m.Groups["y"].Success ? 0.95 : 0.8));
+        }
+
+        AddMatches(TextDate(), text, spans, PhiType.Date, 0.9);
+        AddMatches(BareMonth(), text, spans, PhiType.Date, 0.6);
+        AddValueMatches(OrdinalDay(), text, spans, PhiType.Date, 0.6);
+    }
+
+    [GeneratedRegex(@"^(?:murmur|strength|pain|scale|sem|hsm|systolic|diastolic|holosystolic|motor|grip|power|reflex|vision|bilat|extremit|ue|le|ext|muscle|tab|tablet|ns|dose|amp|cup|inch|way|pulse|dp|pt pulse|edema|score|gcs|apgar|hrs?\b|hours?|up\b|positive|pos\b|neg)", Ci)]
+    private static partial Regex RatioAfter();
+
+    [GeneratedRegex(@"(?:bp|b/p|nbp|abp|sbp|cuff|pressure|murmur|strength|pain|motor|power|grade|sem|vision|rated|score|peep|ps|psv|cpap|flowby|d5|ns|cx|cxs|cultures|bottles|bipap|ipap|epap|imv|simv|vent|tv|fio2|settings|ratio|i:e|strengths|ues|les|uppers|lowers|grips|gcs|apgar|scale)\W{0,3}(?:is|of|was|at|=)?\W{0,2}$", Ci)]
+    private static partial Regex RatioBefore();
+
+    /// <summary>Grades, scores, fractions and ventilator settings share the m/d shape: "2/6 murmur", "5/5 strength", "10/10 pain", "1/2 NS".</summary>
+    private static bool IsClinicalRatio(string text, int start, int end, ReadOnlySpan<char> first, ReadOnlySpan<char> second)
+    {
+        var m = int.Parse(first, provider: System.Globalization.CultureInfo.InvariantCulture);
+        var d = int.Parse(second, provider: System.Globalization.CultureInfo.InvariantCulture);
+        var after = text.AsSpan(end, Math.Min(14, text.Length - end)).TrimStart();
+        var beforeStart = Math.Max(0, start - 14);
+        var before = text.AsSpan(beforeStart, start - beforeStart);
+        if (RatioBefore().IsMatch(before))
+        {
+            return true;
+        }
+
+        var gradeLike = m <= d && d is 2 or 3 or 4 or 5 or 6 or 8 or 10;
+        if (gradeLike && StartsWithMatch(after))
+        {
+            return true;
+        }
+
+        // A full score out of itself ("5/5", "10/10") is never meant as a date, context or not.
+        return m == d && d is 5 or 10;
+    }
+
+    private static bool StartsWithMatch(ReadOnlySpan<char> after)
+    {
+        foreach (var m in RatioAfter().EnumerateMatches(after))
+        {
+            return m.Index == 0;
+        }
+
+        return false;
+    }
+
+    private static void AddZips(string text, List<PhiSpan> spans)
+    {
+        AddValueMatches(ZipContext(), text, spans, PhiType.Location, 0.9);
+        foreach (var m in ZipShape().EnumerateMatches(text))
+        {
+            var beforeStart = Math.Max(0, m.Index - 30);
+            // A five-digit number is a ZIP only after a state abbreviation ("Baltimore, MD 21201") or when it carries +4.
+            if (m.Length == 10 || StateBefore().IsMatch(text.AsSpan(beforeStart, m.Index - beforeStart)))
+            {
+                spans.Add(new PhiSpan(m.Index, m.Index + m.Length, PhiType.Location, 0.85));
+            }
+        }
+    }
+
+    private static bool IbanValid(ReadOnlySpan<char> raw)
+    {
+        Span<char> iban = stackalloc char[raw.Length];
+        var n = 0;
+        foreach (var c in raw)
+        {
+            if (c != ' ')
+            {
+                iban[n++] = c;
+            }
+        }
+
+        if (n < 15 || n > 34)
+        {
+            return false;
+        }
+
+        var remainder = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var c = iban[(i + 4) % n];
+            var value = char.IsAsciiDigit(c) ? c - '0' : c - 'A' + 10;
+            remainder = value >= 10 ? (remainder * 100 + value) % 97 : (remainder * 10 + value) % 97;
+        }
+
+        return remainder == 1;
+    }
+}
