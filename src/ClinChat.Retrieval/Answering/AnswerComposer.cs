@@ -1,0 +1,146 @@
+using ClinChat.Ingestion;
+using ClinChat.Retrieval.Indexing;
+using ClinChat.Retrieval.Search;
+
+namespace ClinChat.Retrieval.Answering;
+
+/// <summary>
+/// The extractive answerer: picks the sentences of the top passages that best answer the question and cites each.
+/// Every sentence of an answer is a verbatim sentence of a cited passage; nothing is paraphrased or invented.
+/// </summary>
+/// <remarks>
+/// Evidence is the better of the top hit's dense similarity and a blend with the share of the question's content terms
+/// its passage contains; below <see cref="AnswerOptions.MinEvidence"/> ClinChat abstains.
+/// </remarks>
+public sealed class AnswerComposer(ClinicalAnalyzer analyzer, AnswerOptions options)
+{
+    // Words that say what kind of answer is wanted, not what it is about: they should not count as covered content.
+    private static readonly HashSet<string> QuestionWords = new(StringComparer.Ordinal)
+    {
+        "symptom", "sign", "caus", "treatment", "treat", "outlook", "prognosi", "inherit", "gene", "genet", "chang",
+        "relat", "peopl", "affect", "mani", "diagnos", "prevent", "risk", "stage", "research", "clinic", "trial",
+        "done", "complic", "inform", "ar", "is", "get", "take", "need", "best", "us", "patient",
+    };
+
+    public AnswerOptions Options => options;
+
+    public GroundedAnswer Compose(string question, SearchOutcome outcome)
+    {
+        if (ScopeGuard.Reason(question) is { } reason)
+        {
+            return Abstain(0f, reason);
+        }
+
+        if (outcome.Hits.Count == 0)
+        {
+            return Abstain(0f, "no passage in the knowledge base matches the question");
+        }
+
+        var content = analyzer.Terms(question).Where(t => !QuestionWords.Contains(t)).Distinct(StringComparer.Ordinal).ToList();
+        var top = outcome.Hits.Take(options.MaxPassages).ToList();
+        var evidence = Evidence(content, top);
+        if (evidence < options.MinEvidence)
+        {
+            return Abstain(evidence, "the best matching passages do not support an answer");
+        }
+
+        var candidates = new List<(SearchHit Hit, int Rank, int Start, int Length, float Score)>();
+        for (var rank = 0; rank < top.Count; rank++)
+        {
+            var hit = top[rank];
+            var text = hit.Chunk.Text;
+            var sentences = SentenceSplitter.Split(text);
+            for (var position = 0; position < sentences.Count; position++)
+            {
+                var (start, length) = sentences[position];
+                var sentence = text.Substring(start, length);
+                if (!IsQuotable(sentence))
+                {
+                    continue;
+                }
+
+                var terms = analyzer.Terms(sentence).ToHashSet(StringComparer.Ordinal);
+                var overlap = content.Count == 0 ? 0f : content.Count(terms.Contains) / (float)content.Count;
+                var typeFit = outcome.AnswerTypes.Count == 0 ? 0f : AnswerTypes.Match(outcome.AnswerTypes, AnswerTypes.Profile(sentence));
+                var score = overlap + (0.5f * typeFit) + (0.3f / (1 + position)) + (0.4f / (1 + rank));
+                candidates.Add((hit, rank, start, length, score));
+            }
+        }
+
+        // The best sentences, then put back in reading order: by passage rank, then position within the passage.
+        var chosen = candidates
+            .OrderByDescending(c => c.Score)
+            .Take(options.MaxSentences)
+            .OrderBy(c => c.Rank).ThenBy(c => c.Start)
+            .ToList();
+        if (chosen.Count == 0)
+        {
+            return Abstain(evidence, "the matching passages contain no quotable sentence");
+        }
+
+        var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
+        var spans = new Dictionary<string, (SearchHit Hit, int Start, int End)>(StringComparer.Ordinal);
+        var answer = new System.Text.StringBuilder();
+        foreach (var (hit, _, start, length, _) in chosen)
+        {
+            if (!numbers.TryGetValue(hit.DocumentId, out var n))
+            {
+                numbers[hit.DocumentId] = n = numbers.Count + 1;
+                spans[hit.DocumentId] = (hit, start, start + length);
+            }
+            else
+            {
+                var span = spans[hit.DocumentId];
+                spans[hit.DocumentId] = (span.Hit, Math.Min(span.Start, start), Math.Max(span.End, start + length));
+            }
+
+            if (answer.Length > 0)
+            {
+                answer.Append(' ');
+            }
+
+            answer.Append(hit.Chunk.Text, start, length).Append(" [").Append(n).Append(']');
+        }
+
+        var citations = numbers
+            .OrderBy(p => p.Value)
+            .Select(p =>
+            {
+                var (hit, start, end) = spans[p.Key];
+                return new Citation(p.Value, hit.DocumentId, hit.Title, hit.Url, hit.Chunk.Text[start..end], hit.Chunk.Start + start);
+            })
+            .ToList();
+        return new GroundedAnswer(answer.ToString(), false, citations, options.Disclaimer, evidence, null);
+    }
+
+    /// <summary>
+    /// How well the top passages support an answer, 0..1: the dense similarity of the best passage, blended with
+    /// the share of the question's content terms that the best-covering passage (title included) contains.
+    /// </summary>
+    public float Evidence(IReadOnlyList<string> contentTerms, IReadOnlyList<SearchHit> top)
+    {
+        var dense = top.Max(h => h.DenseSimilarity);
+        var coverage = 0f;
+        if (contentTerms.Count > 0)
+        {
+            foreach (var hit in top)
+            {
+                var terms = analyzer.Terms(hit.Title + "\n" + hit.Chunk.Text).ToHashSet(StringComparer.Ordinal);
+                coverage = Math.Max(coverage, contentTerms.Count(terms.Contains) / (float)contentTerms.Count);
+            }
+        }
+
+        return (0.6f * dense) + (0.4f * coverage);
+    }
+
+    private GroundedAnswer Abstain(float evidence, string reason) =>
+        new(AnswerOptions.AbstentionText, true, [], options.Disclaimer, evidence, reason);
+
+    private static bool IsQuotable(string sentence)
+    {
+        var words = sentence.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+
+        // Headings and fragments ("Treatment", "Summary:") read badly as answers, and questions are not answers.
+        return words >= 4 && !sentence.TrimEnd().EndsWith('?') && sentence.Any(char.IsLower);
+    }
+}

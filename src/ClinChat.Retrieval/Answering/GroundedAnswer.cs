@@ -1,0 +1,32 @@
+namespace ClinChat.Retrieval.Answering;
+
+/// <summary>A numbered citation: the document and the exact passage (a verbatim substring of it) the answer quotes.</summary>
+public sealed record Citation(int N, string DocumentId, string Title, string? Url, string Quote, int QuoteStart);
+
+/// <summary>An answer made only of sentences from cited sources, or an abstention that says why.</summary>
+public sealed record GroundedAnswer(
+    string Answer,
+    bool Abstained,
+    IReadOnlyList<Citation> Citations,
+    string Disclaimer,
+    float Evidence,
+    string? AbstentionReason);
+
+public sealed record AnswerOptions
+{
+    public const string DefaultDisclaimer =
+        "ClinChat summarises the hospital's knowledge base for clinical decision support. It is not medical advice and " +
+        "does not replace clinical judgement: verify against the cited sources and local protocols before acting.";
+
+    public const string AbstentionText =
+        "The knowledge base does not contain enough evidence to answer this question.";
+
+    public string Disclaimer { get; init; } = DefaultDisclaimer;
+
+    /// <summary>Minimum evidence (see <see cref="AnswerComposer"/>) below which ClinChat abstains; calibrated in docs/benchmarks.md.</summary>
+    public float MinEvidence { get; init; } = 0.42f;
+
+    public int MaxSentences { get; init; } = 4;
+
+    public int MaxPassages { get; init; } = 3;
+}

@@ -1,0 +1,155 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ClinChat.Ingestion;
+using ClinChat.Retrieval.Embeddings;
+using ClinChat.Retrieval.Indexing;
+using ClinChat.Storage;
+
+namespace ClinChat.Retrieval.Knowledge;
+
+public sealed record IngestionProgress(int Processed, int Total, string Source);
+
+public sealed record IngestionReport(int Added, int Updated, int Skipped, int Failed, IReadOnlyList<string> Errors, IReadOnlyList<string> DocumentIds)
+{
+    public int Total => Added + Updated + Skipped + Failed;
+}
+
+/// <summary>
+/// Writes documents into the knowledge base: load, chunk, embed (batched, cached), store, then let the
+/// indexes catch up. A bad file is reported and skipped; what is already stored is never touched by it.
+/// </summary>
+public sealed class KnowledgeBase(
+    IKnowledgeStore store,
+    KnowledgeIndex index,
+    CachingEmbeddingGenerator embeddings,
+    TextChunker chunker,
+    TimeProvider time)
+{
+    private const int EmbeddingBatchChunks = 64;
+
+    public IKnowledgeStore Store => store;
+
+    public KnowledgeIndex Index => index;
+
+    public Task<IngestionReport> IngestPathsAsync(IReadOnlyList<string> paths, IProgress<IngestionProgress>? progress, CancellationToken cancellationToken)
+    {
+        var loader = new DocumentLoader();
+        return IngestAsync(loader.LoadAsync(paths, cancellationToken), loader.CountSources(paths), progress, cancellationToken);
+    }
+
+    public async Task<IngestionReport> IngestAsync(
+        IAsyncEnumerable<LoadedItem> items, int total, IProgress<IngestionProgress>? progress, CancellationToken cancellationToken)
+    {
+        var added = 0;
+        var updated = 0;
+        var skipped = 0;
+        var errors = new List<string>();
+        var ids = new List<string>();
+        var pending = new List<Prepared>();
+        var pendingChunks = 0;
+        var processed = 0;
+
+        async Task FlushAsync()
+        {
+            if (pending.Count == 0)
+            {
+                return;
+            }
+
+            // Vectors land in the store's cache before the chunks that reference them, so readers never see a chunk without one.
+            await embeddings.EmbedPassagesAsync(pending.SelectMany(p => p.EmbeddingTexts).ToList(), cancellationToken);
+            foreach (var prepared in pending)
+            {
+                switch (await store.UpsertDocumentAsync(prepared.Document, prepared.Chunks, cancellationToken))
+                {
+                    case UpsertOutcome.Added:
+                        added++;
+                        break;
+                    case UpsertOutcome.Updated:
+                        updated++;
+                        break;
+                    default:
+                        skipped++;
+                        break;
+                }
+            }
+
+            pending.Clear();
+            pendingChunks = 0;
+        }
+
+        await foreach (var item in items.WithCancellation(cancellationToken))
+        {
+            processed++;
+            if (item.Document is not { } document)
+            {
+                errors.Add($"{item.Source}: {item.Error}");
+                progress?.Report(new IngestionProgress(processed, Math.Max(total, processed), item.Source));
+                continue;
+            }
+
+            ids.Add(document.Id);
+            var hash = ContentHash(document);
+            if (await store.GetContentHashAsync(document.Id, cancellationToken) == hash
+                || pending.Any(p => p.Document.Id == document.Id && p.Document.ContentHash == hash))
+            {
+                skipped++;
+            }
+            else
+            {
+                var prepared = Prepare(document, hash);
+                pending.Add(prepared);
+                pendingChunks += prepared.Chunks.Count;
+                if (pendingChunks >= EmbeddingBatchChunks)
+                {
+                    await FlushAsync();
+                }
+            }
+
+            progress?.Report(new IngestionProgress(processed, Math.Max(total, processed), item.Source));
+        }
+
+        await FlushAsync();
+        if (index.IsLoaded)
+        {
+            await index.CatchUpAsync(cancellationToken);
+        }
+
+        return new IngestionReport(added, updated, skipped, errors.Count, errors, ids);
+    }
+
+    public async Task<bool> DeleteAsync(string documentId, CancellationToken cancellationToken)
+    {
+        var removed = await store.DeleteDocumentAsync(documentId, cancellationToken);
+        if (removed && index.IsLoaded)
+        {
+            await index.CatchUpAsync(cancellationToken);
+        }
+
+        return removed;
+    }
+
+    /// <summary>The text a chunk is embedded and matched as: its document title and section travel with it.</summary>
+    public static string EmbeddingText(string title, string? section, string text) =>
+        section is null || section == title || text.StartsWith(section, StringComparison.Ordinal)
+            ? title + "\n" + text
+            : title + "\n" + section + "\n" + text;
+
+    public static string ContentHash(SourceDocument document)
+    {
+        var canonical = JsonSerializer.Serialize(new { document.Title, document.Url, document.Text, document.Format, Metadata = document.Metadata.OrderBy(m => m.Key, StringComparer.Ordinal) });
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    private Prepared Prepare(SourceDocument document, string hash)
+    {
+        var chunks = chunker.Split(document);
+        var texts = chunks.Select(c => EmbeddingText(document.Title, c.Section, c.Text)).ToList();
+        var records = chunks.Select((c, i) => new ChunkRecord(c.Ordinal, c.Start, c.Length, c.Text, c.Section, embeddings.KeyFor(texts[i]))).ToList();
+        var stored = new StoredDocument(document.Id, document.Title, document.Url, document.Format, hash, document.Text, document.Metadata, time.GetUtcNow());
+        return new Prepared(stored, records, texts);
+    }
+
+    private sealed record Prepared(StoredDocument Document, IReadOnlyList<ChunkRecord> Chunks, IReadOnlyList<string> EmbeddingTexts);
+}

@@ -1,0 +1,73 @@
+using System.Text.Json.Serialization;
+using ClinChat.Hosting;
+using ClinChat.Retrieval.Search;
+
+namespace ClinChat.Chat;
+
+internal sealed record ChatRequest(string? Question);
+
+internal sealed record SearchRequest(string? Query, string? Question, int? Top)
+{
+    [JsonIgnore]
+    public string? Text => Query ?? Question;
+}
+
+internal sealed record ChatResponse(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("answer")] string Answer,
+    [property: JsonPropertyName("abstained")] bool Abstained,
+    [property: JsonPropertyName("abstention_reason")] string? AbstentionReason,
+    [property: JsonPropertyName("citations")] IReadOnlyList<CitationDto> Citations,
+    [property: JsonPropertyName("expansions")] IReadOnlyList<QueryExpansion> Expansions,
+    [property: JsonPropertyName("disclaimer")] string Disclaimer);
+
+/// <summary>`POST /api/chat` and `POST /api/search`.</summary>
+internal static class ChatEndpoints
+{
+    public const int MaxQuestionLength = 4000;
+
+    public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api").WithTags("Chat");
+        group.MapPost("/chat", AskAsync);
+        group.MapPost("/search", SearchAsync);
+        return app;
+    }
+
+    private static async Task<Results<Ok<ChatResponse>, ValidationProblem>> AskAsync(ChatRequest request, AskService ask, CancellationToken cancellationToken)
+    {
+        if (Validate(request.Question) is { } problem)
+        {
+            return problem;
+        }
+
+        var (answer, outcome) = await ask.AskAsync(request.Question!, cancellationToken);
+        var dto = AnswerDto.From(answer);
+        return TypedResults.Ok(new ChatResponse(
+            Guid.NewGuid().ToString("n"), dto.Answer, dto.Abstained, answer.AbstentionReason, dto.Citations, outcome.Expansions, dto.Disclaimer));
+    }
+
+    private static async Task<Results<Ok<SearchResponse>, ValidationProblem>> SearchAsync(SearchRequest request, AskService ask, CancellationToken cancellationToken)
+    {
+        if (Validate(request.Text) is { } problem)
+        {
+            return problem;
+        }
+
+        if (request.Top is < 1 or > 100)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["top"] = ["top must be between 1 and 100"] });
+        }
+
+        var outcome = await ask.SearchAsync(request.Text!, request.Top ?? 10, RetrievalMode.Hybrid, cancellationToken);
+        return TypedResults.Ok(SearchResponse.From(outcome));
+    }
+
+    private static ValidationProblem? Validate(string? question) => question switch
+    {
+        null or "" => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["question"] = ["a question is required"] }),
+        { Length: > MaxQuestionLength } => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["question"] = [$"at most {MaxQuestionLength} characters"] }),
+        _ when string.IsNullOrWhiteSpace(question) => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["question"] = ["a question is required"] }),
+        _ => null,
+    };
+}

@@ -1,0 +1,29 @@
+using System.CommandLine;
+using ClinChat.Hosting;
+
+namespace ClinChat.Cli;
+
+/// <summary>`clinchat serve`: the web host. ASP.NET Core options such as <c>--urls</c> pass straight through.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var urls = new Option<string?>("--urls") { Description = "Listen addresses (default http://localhost:3000)" };
+        var command = new Command("serve", "Run the web server (chat UI, HTTP API, probes).") { urls };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var hostArgs = new List<string>(parseResult.UnmatchedTokens);
+            if (parseResult.GetValue(urls) is { } listen)
+            {
+                hostArgs.Add("--urls");
+                hostArgs.Add(listen);
+            }
+
+            var app = WebHost.Build([.. hostArgs], context.ResolveDataDir(parseResult));
+            await app.RunAsync(cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,40 @@
+using ClinChat.Chat;
+using ClinChat.Documents;
+using ClinChat.Drugs;
+using ClinChat.Phi;
+
+namespace ClinChat.Hosting;
+
+/// <summary>The web host: a table of contents of the services and endpoints ClinChat serves.</summary>
+internal static class WebHost
+{
+    public const string DefaultUrl = "http://localhost:3000";
+
+    public static WebApplication Build(string[] args, string dataDirectory)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        var knowledge = builder.Configuration.GetSection(KnowledgeOptions.Section).Get<KnowledgeOptions>() ?? new KnowledgeOptions();
+        knowledge.DataDirectory = dataDirectory;
+
+        builder.Services.AddServiceDefaults();
+        builder.Services.AddKnowledge(knowledge);
+        builder.Services.AddKnowledgeHosting();
+        builder.Services.AddDocuments();
+        builder.Services.AddPhi();
+        builder.Services.AddDrugs();
+
+        var app = builder.Build();
+        app.UseServiceDefaults();
+        app.MapProbes();
+        app.MapChatEndpoints();
+        app.MapDocumentEndpoints();
+        app.MapPhiEndpoints();
+        app.MapDrugEndpoints();
+        return app;
+    }
+}
