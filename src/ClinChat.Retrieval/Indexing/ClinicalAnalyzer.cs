@@ -39,6 +39,7 @@ public sealed class ClinicalAnalyzer : Analyzer
         stream = new LowerCaseFilter(Version, stream);
         stream = new StopFilter(Version, stream, StopWords);
         stream = new EnglishPossessiveFilter(Version, stream);
+        stream = new SpellingFilter(stream);
         stream = new NonAlphabeticKeywordFilter(stream);
         stream = new PorterStemFilter(stream);
         return new TokenStreamComponents(source, stream);
@@ -58,6 +59,81 @@ public sealed class ClinicalAnalyzer : Analyzer
 
         stream.End();
         return terms;
+    }
+
+    /// <summary>Folds common British medical spellings into American ones so either finds both.</summary>
+    private sealed class SpellingFilter : TokenFilter
+    {
+        private static readonly (string From, string To)[] Prefixes =
+        [
+            ("haem", "hem"), ("anaes", "anes"), ("paed", "ped"), ("oedem", "edem"), ("oesoph", "esoph"),
+            ("oestr", "estr"), ("orthopaed", "orthoped"), ("gynaec", "gynec"), ("foet", "fet"), ("caesar", "cesar"),
+            ("diarrhoe", "diarrhe"), ("dyspnoe", "dyspne"), ("apnoe", "apne"), ("coeliac", "celiac"),
+        ];
+
+        private static readonly (string From, string To)[] Infixes = [("aemi", "emi"), ("haem", "hem"), ("aesthe", "esthe")];
+
+        private static readonly (string From, string To)[] Suffixes =
+        [
+            ("tumour", "tumor"), ("tumours", "tumors"), ("behaviour", "behavior"), ("colour", "color"), ("labour", "labor"),
+            ("odour", "odor"), ("fibre", "fiber"), ("litre", "liter"), ("litres", "liters"), ("centre", "center"),
+        ];
+
+        private readonly ICharTermAttribute _term;
+
+        public SpellingFilter(TokenStream input)
+            : base(input)
+        {
+            _term = AddAttribute<ICharTermAttribute>();
+        }
+
+        public override bool IncrementToken()
+        {
+            if (!m_input.IncrementToken())
+            {
+                return false;
+            }
+
+            var text = _term.ToString();
+            var folded = Fold(text);
+            if (!ReferenceEquals(folded, text))
+            {
+                _term.SetEmpty().Append(folded);
+            }
+
+            return true;
+        }
+
+        internal static string Fold(string text)
+        {
+            foreach (var (from, to) in Suffixes)
+            {
+                if (text.EndsWith(from, StringComparison.Ordinal))
+                {
+                    return text[..^from.Length] + to;
+                }
+            }
+
+            var result = text;
+            foreach (var (from, to) in Prefixes)
+            {
+                if (result.StartsWith(from, StringComparison.Ordinal))
+                {
+                    result = to + result[from.Length..];
+                    break;
+                }
+            }
+
+            foreach (var (from, to) in Infixes)
+            {
+                if (result.Contains(from, StringComparison.Ordinal))
+                {
+                    result = result.Replace(from, to, StringComparison.Ordinal);
+                }
+            }
+
+            return result == text ? text : result;
+        }
     }
 
     /// <summary>Marks tokens with digits or inner punctuation as keywords so the stemmer leaves them alone.</summary>

@@ -10,7 +10,7 @@ namespace ClinChat.Retrieval.Knowledge;
 
 public sealed record IngestionProgress(int Processed, int Total, string Source);
 
-public sealed record IngestionReport(int Added, int Updated, int Skipped, int Failed, IReadOnlyList<string> Errors, IReadOnlyList<string> DocumentIds)
+public sealed record IngestionReport(int Added, int Updated, int Skipped, int Failed, IReadOnlyList<string> Errors, IReadOnlyList<string> DocumentIds, int ChunksWritten)
 {
     public int Total => Added + Updated + Skipped + Failed;
 }
@@ -35,7 +35,7 @@ public sealed class KnowledgeBase(
     public Task<IngestionReport> IngestPathsAsync(IReadOnlyList<string> paths, IProgress<IngestionProgress>? progress, CancellationToken cancellationToken)
     {
         var loader = new DocumentLoader();
-        return IngestAsync(loader.LoadAsync(paths, cancellationToken), loader.CountSources(paths), progress, cancellationToken);
+        return IngestAsync(loader.LoadAsync(paths, cancellationToken), ProgressUnits(paths), progress, cancellationToken);
     }
 
     public async Task<IngestionReport> IngestAsync(
@@ -49,6 +49,8 @@ public sealed class KnowledgeBase(
         var pending = new List<Prepared>();
         var pendingChunks = 0;
         var processed = 0;
+        var chunksWritten = 0;
+        string? lastFile = null;
 
         async Task FlushAsync()
         {
@@ -65,9 +67,11 @@ public sealed class KnowledgeBase(
                 {
                     case UpsertOutcome.Added:
                         added++;
+                        chunksWritten += prepared.Chunks.Count;
                         break;
                     case UpsertOutcome.Updated:
                         updated++;
+                        chunksWritten += prepared.Chunks.Count;
                         break;
                     default:
                         skipped++;
@@ -81,7 +85,14 @@ public sealed class KnowledgeBase(
 
         await foreach (var item in items.WithCancellation(cancellationToken))
         {
-            processed++;
+            // Progress counts corpus lines one by one and every other file once, whatever it holds.
+            var file = SourceFile(item.Source);
+            if (item.Source.Contains(".jsonl:", StringComparison.OrdinalIgnoreCase) || file != lastFile)
+            {
+                processed++;
+                lastFile = file;
+            }
+
             if (item.Document is not { } document)
             {
                 errors.Add($"{item.Source}: {item.Error}");
@@ -116,7 +127,7 @@ public sealed class KnowledgeBase(
             await index.CatchUpAsync(cancellationToken);
         }
 
-        return new IngestionReport(added, updated, skipped, errors.Count, errors, ids);
+        return new IngestionReport(added, updated, skipped, errors.Count, errors, ids, chunksWritten);
     }
 
     public async Task<bool> DeleteAsync(string documentId, CancellationToken cancellationToken)
@@ -128,6 +139,32 @@ public sealed class KnowledgeBase(
         }
 
         return removed;
+    }
+
+    /// <summary>Progress units of a set of paths: one per corpus line (JSONL), one per other file.</summary>
+    public static int ProgressUnits(IReadOnlyList<string> paths)
+    {
+        var units = 0;
+        foreach (var path in paths)
+        {
+            var files = Directory.Exists(path)
+                ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                : [path];
+            foreach (var file in files)
+            {
+                units += file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) && File.Exists(file)
+                    ? Math.Max(1, File.ReadLines(file).Count(l => l.Length > 0))
+                    : 1;
+            }
+        }
+
+        return units;
+    }
+
+    private static string SourceFile(string source)
+    {
+        var cut = source.IndexOfAny([':', '#']);
+        return cut > 0 ? source[..cut] : source;
     }
 
     /// <summary>The text a chunk is embedded and matched as: its document title and section travel with it.</summary>

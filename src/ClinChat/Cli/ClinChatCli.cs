@@ -27,6 +27,7 @@ internal static class ClinChatCli
         var eval = new Command("eval", "Evaluate an engine on a data set and print its figures.");
         eval.Subcommands.Add(EvalCommands.CreateRetrieval(context));
         eval.Subcommands.Add(EvalCommands.CreateAnswers(context));
+        eval.Subcommands.Add(EvalCommands.CreateStartup(context));
         eval.Subcommands.Add(EvalCommands.CreateConvert());
         foreach (var sub in new[] { PhiCommands.CreateEval(context), DrugCommands.CreateEval(context) })
         {

@@ -175,6 +175,44 @@ internal static class EvalCommands
         return command;
     }
 
+    public static Command CreateStartup(CliContext context)
+    {
+        var command = new Command("startup", "Time what a restart costs on this data directory: opening the store, loading the indexes, the embedding model, the first answer.");
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var total = Stopwatch.StartNew();
+            var step = Stopwatch.StartNew();
+            await using var services = await CliServices.CreateAsync(context, parseResult, cancellationToken);
+            var store = services.GetRequiredService<ClinChat.Storage.IKnowledgeStore>();
+            var stats = await store.GetStatsAsync(cancellationToken);
+            var open = step.Elapsed.TotalMilliseconds;
+
+            step.Restart();
+            var index = services.GetRequiredService<KnowledgeIndex>();
+            await index.EnsureLoadedAsync(cancellationToken);
+            var load = step.Elapsed.TotalMilliseconds;
+
+            step.Restart();
+            var embeddings = services.GetRequiredService<CachingEmbeddingGenerator>();
+            await embeddings.EmbedQueryAsync("model warm-up", cancellationToken);
+            var model = step.Elapsed.TotalMilliseconds;
+
+            step.Restart();
+            await services.GetRequiredService<AskService>().AskAsync("What are the symptoms of diabetes?", cancellationToken);
+            var first = step.Elapsed.TotalMilliseconds;
+
+            var table = new Table().AddColumns("step", "ms");
+            table.AddRow("open store and migrate", open.ToString("0"));
+            table.AddRow($"load indexes ({stats.Documents} documents, {index.ChunkCount} chunks)", load.ToString("0"));
+            table.AddRow("load embedding model", model.ToString("0"));
+            table.AddRow("first answer", first.ToString("0"));
+            table.AddRow("ready (total)", total.Elapsed.TotalMilliseconds.ToString("0"));
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
     public static Command CreateConvert()
     {
         var xml = new Option<string>("--xml") { Required = true, Description = "MedQuAD xml folder (collections as sub-folders)" };

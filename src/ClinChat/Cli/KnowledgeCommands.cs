@@ -36,13 +36,16 @@ internal static class KnowledgeCommands
 
             await using var services = await CliServices.CreateAsync(context, parseResult, cancellationToken);
             var knowledgeBase = services.GetRequiredService<KnowledgeBase>();
+            var watch = System.Diagnostics.Stopwatch.StartNew();
             var report = await IngestWithProgressAsync(knowledgeBase, inputs, cancellationToken);
+            var seconds = watch.Elapsed.TotalSeconds;
             foreach (var error in report.Errors)
             {
                 Console.Error.WriteLine($"clinchat: skipped {error}");
             }
 
             Console.Out.WriteLine($"ingested {report.Added} added, {report.Updated} updated, {report.Skipped} unchanged, {report.Failed} failed");
+            Console.Error.WriteLine($"clinchat: {report.ChunksWritten} chunks in {seconds:0.0} s ({report.ChunksWritten / Math.Max(seconds, 0.001):0.0} chunks/s)");
             return report.Failed > 0 && report.Added + report.Updated + report.Skipped == 0 ? 1 : 0;
         });
         return command;
