@@ -10,6 +10,17 @@ namespace ClinChat.Retrieval.Knowledge;
 
 public sealed record IngestionProgress(int Processed, int Total, string Source);
 
+/// <summary>The verdict of a document screen: store the document (possibly rewritten), or reject it with a reason.</summary>
+public sealed record ScreeningVerdict(SourceDocument? Document, string? Rejection)
+{
+    public static ScreeningVerdict Accept(SourceDocument document) => new(document, null);
+
+    public static ScreeningVerdict Reject(string reason) => new(null, reason);
+}
+
+/// <summary>A check every document passes before it is chunked, embedded or stored (PHI policy, for one).</summary>
+public delegate ScreeningVerdict DocumentScreen(SourceDocument document);
+
 public sealed record IngestionReport(int Added, int Updated, int Skipped, int Failed, IReadOnlyList<string> Errors, IReadOnlyList<string> DocumentIds, int ChunksWritten)
 {
     public int Total => Added + Updated + Skipped + Failed;
@@ -32,14 +43,19 @@ public sealed class KnowledgeBase(
 
     public KnowledgeIndex Index => index;
 
-    public Task<IngestionReport> IngestPathsAsync(IReadOnlyList<string> paths, IProgress<IngestionProgress>? progress, CancellationToken cancellationToken)
+    public Task<IngestionReport> IngestPathsAsync(
+        IReadOnlyList<string> paths, IProgress<IngestionProgress>? progress, CancellationToken cancellationToken, DocumentScreen? screen = null)
     {
         var loader = new DocumentLoader();
-        return IngestAsync(loader.LoadAsync(paths, cancellationToken), ProgressUnits(paths), progress, cancellationToken);
+        return IngestAsync(loader.LoadAsync(paths, cancellationToken), ProgressUnits(paths), progress, cancellationToken, screen);
     }
 
     public async Task<IngestionReport> IngestAsync(
-        IAsyncEnumerable<LoadedItem> items, int total, IProgress<IngestionProgress>? progress, CancellationToken cancellationToken)
+        IAsyncEnumerable<LoadedItem> items,
+        int total,
+        IProgress<IngestionProgress>? progress,
+        CancellationToken cancellationToken,
+        DocumentScreen? screen = null)
     {
         var added = 0;
         var updated = 0;
@@ -93,9 +109,18 @@ public sealed class KnowledgeBase(
                 lastFile = file;
             }
 
-            if (item.Document is not { } document)
+            var document = item.Document;
+            var error = item.Error;
+            if (document is not null && screen is not null)
             {
-                errors.Add($"{item.Source}: {item.Error}");
+                var verdict = screen(document);
+                document = verdict.Document;
+                error = verdict.Rejection;
+            }
+
+            if (document is null)
+            {
+                errors.Add($"{item.Source}: {error}");
                 progress?.Report(new IngestionProgress(processed, Math.Max(total, processed), item.Source));
                 continue;
             }

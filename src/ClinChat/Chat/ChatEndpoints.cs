@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ClinChat.Hosting;
+using ClinChat.Interactions.Checking;
 using ClinChat.Retrieval.Search;
 
 namespace ClinChat.Chat;
@@ -19,12 +20,22 @@ internal sealed record ChatResponse(
     [property: JsonPropertyName("abstention_reason")] string? AbstentionReason,
     [property: JsonPropertyName("citations")] IReadOnlyList<CitationDto> Citations,
     [property: JsonPropertyName("expansions")] IReadOnlyList<QueryExpansion> Expansions,
+    [property: JsonPropertyName("phi_removed")] IReadOnlyList<string> PhiRemoved,
+    [property: JsonPropertyName("drug_interactions")] DrugInteractionSection? DrugInteractions,
     [property: JsonPropertyName("disclaimer")] string Disclaimer);
+
+/// <summary>The separate, clearly marked interaction section of an answer whose question names two or more drugs.</summary>
+internal sealed record DrugInteractionSection(
+    [property: JsonPropertyName("title")] string Title,
+    [property: JsonPropertyName("source")] string Source,
+    [property: JsonPropertyName("report")] InteractionReport Report);
 
 /// <summary>`POST /api/chat` and `POST /api/search`.</summary>
 internal static class ChatEndpoints
 {
     public const int MaxQuestionLength = 4000;
+
+    private const string InteractionSource = "ClinChat curated drug interaction knowledge base (see GET /api/admin/drug-db/health)";
 
     public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder app)
     {
@@ -41,10 +52,21 @@ internal static class ChatEndpoints
             return problem;
         }
 
-        var (answer, outcome) = await ask.AskAsync(request.Question!, cancellationToken);
-        var dto = AnswerDto.From(answer);
+        var result = await ask.AskAsync(request.Question!, cancellationToken);
+        var dto = AnswerDto.From(result.Answer);
+        var interactions = result.Interactions is { } report
+            ? new DrugInteractionSection("Drug interaction check", InteractionSource, report)
+            : null;
         return TypedResults.Ok(new ChatResponse(
-            Guid.NewGuid().ToString("n"), dto.Answer, dto.Abstained, answer.AbstentionReason, dto.Citations, outcome.Expansions, dto.Disclaimer));
+            Guid.NewGuid().ToString("n"),
+            dto.Answer,
+            dto.Abstained,
+            result.Answer.AbstentionReason,
+            dto.Citations,
+            result.Outcome.Expansions,
+            result.PhiRemoved,
+            interactions,
+            dto.Disclaimer));
     }
 
     private static async Task<Results<Ok<SearchResponse>, ValidationProblem>> SearchAsync(SearchRequest request, AskService ask, CancellationToken cancellationToken)

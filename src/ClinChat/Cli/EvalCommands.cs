@@ -134,7 +134,7 @@ internal static class EvalCommands
             foreach (var query in answerable)
             {
                 var watch = Stopwatch.StartNew();
-                var (answer, _) = await ask.AskAsync(query.Question, cancellationToken);
+                var answer = (await ask.AskAsync(query.Question, cancellationToken)).Answer;
                 latencies.Add(watch.Elapsed.TotalMilliseconds);
                 var top3 = answer.Citations.Take(3).Select(c => c.DocumentId).ToHashSet(StringComparer.Ordinal);
                 inScope.Add((answer.Evidence, answer.Abstained, query.GoldIds.Any(top3.Contains)));
@@ -143,7 +143,7 @@ internal static class EvalCommands
             var outside = new List<(float Evidence, bool Abstained)>();
             foreach (var query in unanswerable)
             {
-                var (answer, _) = await ask.AskAsync(query.Question, cancellationToken);
+                var answer = (await ask.AskAsync(query.Question, cancellationToken)).Answer;
                 outside.Add((answer.Evidence, answer.Abstained));
             }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClinChat.Chat;
 using ClinChat.Hosting;
+using ClinChat.Phi;
 using ClinChat.Retrieval.Knowledge;
 using ClinChat.Retrieval.Search;
 using ClinChat.Storage;
@@ -37,7 +38,8 @@ internal static class KnowledgeCommands
             await using var services = await CliServices.CreateAsync(context, parseResult, cancellationToken);
             var knowledgeBase = services.GetRequiredService<KnowledgeBase>();
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            var report = await IngestWithProgressAsync(knowledgeBase, inputs, cancellationToken);
+            var phi = services.GetRequiredService<PhiScreen>();
+            var report = await IngestWithProgressAsync(knowledgeBase, inputs, cancellationToken, DocumentScreens.For(phi, phi.Options.CliPolicy));
             var seconds = watch.Elapsed.TotalSeconds;
             foreach (var error in report.Errors)
             {
@@ -51,7 +53,8 @@ internal static class KnowledgeCommands
         return command;
     }
 
-    internal static async Task<IngestionReport> IngestWithProgressAsync(KnowledgeBase knowledgeBase, IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    internal static async Task<IngestionReport> IngestWithProgressAsync(
+        KnowledgeBase knowledgeBase, IReadOnlyList<string> paths, CancellationToken cancellationToken, DocumentScreen? screen = null)
     {
         IngestionReport? report = null;
         await CliOutput.Error.Progress()
@@ -65,7 +68,7 @@ internal static class KnowledgeCommands
                     task.MaxValue = p.Total;
                     task.Value = p.Processed;
                 });
-                report = await knowledgeBase.IngestPathsAsync(paths, progress, cancellationToken);
+                report = await knowledgeBase.IngestPathsAsync(paths, progress, cancellationToken, screen);
                 task.Value = task.MaxValue;
             });
         return report!;
@@ -141,8 +144,13 @@ internal static class KnowledgeCommands
         command.SetAction(async (parseResult, cancellationToken) =>
             await options.RunAsync(context, parseResult, cancellationToken, async (ask, question, _, ct) =>
             {
-                var (answer, _) = await ask.AskAsync(question, ct);
-                return AnswerDto.From(answer);
+                var result = await ask.AskAsync(question, ct);
+                if (result.PhiRemoved.Count > 0)
+                {
+                    Console.Error.WriteLine($"clinchat: removed identifiers from the question before searching: {string.Join(", ", result.PhiRemoved)}");
+                }
+
+                return AnswerDto.From(result.Answer);
             }, answer =>
             {
                 Console.Out.WriteLine(answer.Answer);

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using ClinChat.Cli;
 using ClinChat.Hosting;
+using ClinChat.Phi;
 using ClinChat.Retrieval.Knowledge;
 using ClinChat.Storage;
 
@@ -14,6 +15,7 @@ internal sealed partial class IngestionQueue(
     KnowledgeBase knowledgeBase,
     IKnowledgeStore store,
     KnowledgeOptions options,
+    PhiScreen phi,
     TimeProvider time,
     ILogger<IngestionQueue> logger) : BackgroundService
 {
@@ -50,7 +52,12 @@ internal sealed partial class IngestionQueue(
             await store.SaveJobAsync(job, stoppingToken);
             try
             {
-                var report = await knowledgeBase.IngestPathsAsync([folder], new SynchronousProgress<IngestionProgress>(p => job = job with { Processed = p.Processed }), stoppingToken);
+                // Uploads pass the upload PHI policy (by default: documents with patient identifiers are rejected).
+                var report = await knowledgeBase.IngestPathsAsync(
+                    [folder],
+                    new SynchronousProgress<IngestionProgress>(p => job = job with { Processed = p.Processed }),
+                    stoppingToken,
+                    DocumentScreens.For(phi, phi.Options.UploadPolicy));
                 job = job with
                 {
                     Status = report.Failed > 0 && report.Added + report.Updated + report.Skipped == 0 ? "failed" : "completed",

@@ -1,21 +1,46 @@
+using ClinChat.Interactions;
+using ClinChat.Interactions.Checking;
+using ClinChat.Phi;
 using ClinChat.Retrieval.Answering;
 using ClinChat.Retrieval.Indexing;
 using ClinChat.Retrieval.Search;
 
 namespace ClinChat.Hosting;
 
-/// <summary>The question → search → grounded answer pipeline that the CLI and the chat endpoint share.</summary>
-internal sealed class AskService(KnowledgeIndex index, HybridSearcher searcher, AnswerComposer composer)
+/// <summary>A grounded answer with what screening removed and, when the question names drugs, their interactions.</summary>
+internal sealed record AskResult(GroundedAnswer Answer, SearchOutcome Outcome, IReadOnlyList<string> PhiRemoved, InteractionReport? Interactions);
+
+/// <summary>
+/// The question → PHI screen → search → grounded answer pipeline that the CLI and the chat endpoint share.
+/// Only the screened question goes further: it is what is embedded, searched, cached and answered.
+/// </summary>
+internal sealed class AskService(KnowledgeIndex index, HybridSearcher searcher, AnswerComposer composer, PhiScreen phi, InteractionEngine drugs)
 {
     public async Task<SearchOutcome> SearchAsync(string question, int top, RetrievalMode mode, CancellationToken cancellationToken)
     {
+        var screened = phi.ScreenQuestion(question);
         await index.EnsureLoadedAsync(cancellationToken);
-        return await searcher.SearchAsync(question, top, mode, cancellationToken);
+        return await searcher.SearchAsync(screened.Text, top, mode, cancellationToken);
     }
 
-    public async Task<(GroundedAnswer Answer, SearchOutcome Outcome)> AskAsync(string question, CancellationToken cancellationToken)
+    public async Task<AskResult> AskAsync(string question, CancellationToken cancellationToken)
     {
-        var outcome = await SearchAsync(question, composer.Options.MaxPassages + 2, RetrievalMode.Hybrid, cancellationToken);
-        return (composer.Compose(question, outcome), outcome);
+        var screened = phi.ScreenQuestion(question);
+        await index.EnsureLoadedAsync(cancellationToken);
+        var outcome = await searcher.SearchAsync(screened.Text, composer.Options.MaxPassages + 2, RetrievalMode.Hybrid, cancellationToken);
+        var answer = composer.Compose(screened.Text, outcome);
+        return new AskResult(answer, outcome, screened.RemovedTypes, CheckNamedDrugs(screened.Text));
+    }
+
+    /// <summary>Interaction findings when the question names two or more drugs (found by the normaliser, not a keyword list).</summary>
+    private InteractionReport? CheckNamedDrugs(string question)
+    {
+        var mentions = drugs.Finder.Find(question);
+        if (mentions.SelectMany(m => m.Ingredients).Distinct(StringComparer.Ordinal).Count() < 2)
+        {
+            return null;
+        }
+
+        return drugs.Checker.Check(mentions.Select(m => m.Text).ToList());
     }
 }

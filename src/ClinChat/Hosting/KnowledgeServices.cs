@@ -57,10 +57,10 @@ internal static class KnowledgeServices
         return services;
     }
 
-    /// <summary>Brand → generic pairs for query expansion, from the interaction knowledge base when it is registered.</summary>
+    /// <summary>Brand → ingredient pairs for query expansion: the interaction knowledge base's reviewed brand table.</summary>
     private static IEnumerable<(string Brand, string Generic)> DrugBrands(IServiceProvider services)
     {
-        _ = services;
-        return [];
+        var brands = services.GetService<Interactions.InteractionEngine>()?.Brands ?? Interactions.Knowledge.DrugKnowledgeBase.Default.Brands;
+        return brands.SelectMany(b => b.Value.Select(ingredient => (b.Key, ingredient)));
     }
 }

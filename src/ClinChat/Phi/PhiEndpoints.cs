@@ -32,6 +32,9 @@ internal static class PhiEndpoints
         services.TryAddSingleton(_ => PhiDetector.CreateDefault());
         services.TryAddSingleton<PhiRedactor>();
         services.TryAddSingleton<PhiDetectionMonitor>();
+        services.AddOptions<PhiScreeningOptions>().BindConfiguration(PhiScreeningOptions.Section);
+        services.TryAddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PhiScreeningOptions>>().Value);
+        services.TryAddSingleton<PhiScreen>();
         return services;
     }
 
