@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using ClinChat.Hosting;
 using ClinChat.Interactions.Checking;
+using ClinChat.Telemetry;
 using ClinChat.Retrieval.Search;
 
 namespace ClinChat.Chat;
@@ -45,14 +46,17 @@ internal static class ChatEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<ChatResponse>, ValidationProblem>> AskAsync(ChatRequest request, AskService ask, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ChatResponse>, ValidationProblem>> AskAsync(
+        ChatRequest request, AskService ask, ClinChatMetrics metrics, TimeProvider time, CancellationToken cancellationToken)
     {
         if (Validate(request.Question) is { } problem)
         {
             return problem;
         }
 
+        var started = time.GetTimestamp();
         var result = await ask.AskAsync(request.Question!, cancellationToken);
+        metrics.RecordQuery(result.Answer.Abstained, time.GetElapsedTime(started));
         var dto = AnswerDto.From(result.Answer);
         var interactions = result.Interactions is { } report
             ? new DrugInteractionSection("Drug interaction check", InteractionSource, report)

@@ -22,10 +22,11 @@ internal static class EvalCommands
         var queries = new Option<string>("--queries") { Required = true, Description = "Queries JSONL: {\"qid\",\"question\",\"gold_ids\":[…]}" };
         var limit = new Option<int>("--limit") { Description = "Evaluate only the first N queries (0: all)" };
         var json = new Option<bool>("--json") { Description = "Also print the figures as one JSON line" };
+        var skipIngest = new Option<bool>("--skip-ingest") { Description = "Use the evaluation store as it is; queries whose gold documents are missing are left out" };
         var weights = new Option<string?>("--weights") { Description = "Ranking overrides for calibration, e.g. AnswerTypeWeight=0.3,TitleWeight=0.2; several sets separated by ';'" };
         var command = new Command("retrieval", "Recall@1/5/10, MRR@10 and latency of hybrid, BM25-only and dense-only retrieval.")
         {
-            corpus, queries, limit, json, weights,
+            corpus, queries, limit, json, weights, skipIngest,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -55,9 +56,22 @@ internal static class EvalCommands
                 return CliOutput.Fail(e.Message);
             }
 
-            await using var services = await OpenEvalStoreAsync(context, parseResult, corpusPath, new RankingOptions(), cancellationToken);
+            await using var services = await OpenEvalStoreAsync(context, parseResult, corpusPath, new RankingOptions(), cancellationToken, ingest: !parseResult.GetValue(skipIngest));
             var ask = services.GetRequiredService<AskService>();
             var embeddings = services.GetRequiredService<CachingEmbeddingGenerator>();
+            if (parseResult.GetValue(skipIngest))
+            {
+                await services.GetRequiredService<KnowledgeIndex>().EnsureLoadedAsync(cancellationToken);
+                var index = services.GetRequiredService<KnowledgeIndex>();
+                var present = new HashSet<string>(StringComparer.Ordinal);
+                await foreach (var document in services.GetRequiredService<ClinChat.Storage.IKnowledgeStore>().ReadChunksAsync(null, cancellationToken))
+                {
+                    present.Add(document.DocumentId);
+                }
+
+                evalQueries = evalQueries.Where(q => q.GoldIds.All(present.Contains)).ToList();
+                CliOutput.Error.MarkupLineInterpolated($"store has {index.DocumentCount} documents; evaluating {evalQueries.Count} queries whose gold documents it holds");
+            }
             await ask.SearchAsync("warm-up", 1, RetrievalMode.Hybrid, cancellationToken);
 
             var runs = new List<(string Name, RetrievalMode Mode, RankingOptions Options)>();
@@ -84,7 +98,7 @@ internal static class EvalCommands
                 results.Add(evaluator.Figures(name));
             }
 
-            var table = new Table().Expand().AddColumns("retriever", "queries", "recall@1", "recall@5", "recall@10", "MRR@10", "p50 ms", "p95 ms");
+            var table = new Table().AddColumns("retriever", "queries", "recall@1", "recall@5", "recall@10", "MRR@10", "p50 ms", "p95 ms");
             foreach (var f in results)
             {
                 table.AddRow(f.Name, f.Queries.ToString(), F(f.RecallAt1), F(f.RecallAt5), F(f.RecallAt10), F(f.MrrAt10), f.P50Milliseconds.ToString("0.0"), f.P95Milliseconds.ToString("0.0"));
@@ -262,10 +276,16 @@ internal static class EvalCommands
     }
 
     /// <summary>Eval corpora live in their own store under the data directory, so they never mix with the real knowledge base.</summary>
-    private static async Task<ServiceProvider> OpenEvalStoreAsync(CliContext context, ParseResult parseResult, string corpusPath, RankingOptions ranking, CancellationToken cancellationToken)
+    private static async Task<ServiceProvider> OpenEvalStoreAsync(
+        CliContext context, ParseResult parseResult, string corpusPath, RankingOptions ranking, CancellationToken cancellationToken, bool ingest = true)
     {
         var evalDir = Path.Combine(context.ResolveDataDir(parseResult), "eval", Path.GetFileNameWithoutExtension(Path.GetDirectoryName(Path.GetFullPath(corpusPath)) + "-" + Path.GetFileNameWithoutExtension(corpusPath)));
         var services = await CliServices.CreateAsync(context, parseResult, cancellationToken, evalDir, ranking);
+        if (!ingest)
+        {
+            return services;
+        }
+
         var report = await KnowledgeCommands.IngestWithProgressAsync(services.GetRequiredService<KnowledgeBase>(), [corpusPath], cancellationToken);
         CliOutput.Error.MarkupLineInterpolated($"corpus: {report.Added} added, {report.Updated} updated, {report.Skipped} unchanged, {report.Failed} failed");
         return services;
@@ -279,9 +299,13 @@ internal static class EvalCommands
             return [("hybrid", new RankingOptions())];
         }
 
-        return text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(set => ($"hybrid {set}", ParseWeights(set)))
-            .ToList();
+        var sets = text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        for (var i = 0; i < sets.Length; i++)
+        {
+            CliOutput.Error.WriteLine($"hybrid#{i + 1}: {sets[i]}");
+        }
+
+        return sets.Select((set, i) => ($"hybrid#{i + 1}", ParseWeights(set))).ToList();
     }
 
     private static RankingOptions ParseWeights(string text)

@@ -22,6 +22,7 @@ internal sealed partial class KnowledgeIndexService(
     KnowledgeBase knowledgeBase,
     KnowledgeIndex index,
     KnowledgeOptions options,
+    Telemetry.ClinChatMetrics metrics,
     TimeProvider time,
     ILogger<KnowledgeIndexService> logger) : BackgroundService
 {
@@ -34,6 +35,7 @@ internal sealed partial class KnowledgeIndexService(
             await store.MigrateAsync(stoppingToken);
             await SeedAsync(stoppingToken);
             await index.EnsureLoadedAsync(stoppingToken);
+            metrics.RecordKnowledgeBase(await store.GetStatsAsync(stoppingToken));
             LogIndexLoaded(logger, index.DocumentCount, index.ChunkCount);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -50,6 +52,7 @@ internal sealed partial class KnowledgeIndexService(
                 var changed = await index.CatchUpAsync(stoppingToken);
                 if (changed > 0)
                 {
+                    metrics.RecordKnowledgeBase(await store.GetStatsAsync(stoppingToken));
                     LogFollowed(logger, changed);
                 }
             }

@@ -2,6 +2,7 @@ using ClinChat.Chat;
 using ClinChat.Documents;
 using ClinChat.Drugs;
 using ClinChat.Phi;
+using ClinChat.Telemetry;
 
 namespace ClinChat.Hosting;
 
@@ -27,10 +28,12 @@ internal static class WebHost
         builder.Services.AddDocuments();
         builder.Services.AddPhi();
         builder.Services.AddDrugs();
+        builder.Services.AddTelemetry();
 
         var app = builder.Build();
         app.UseServiceDefaults();
         app.MapProbes();
+        app.MapMetrics();
         app.MapChatEndpoints();
         app.MapDocumentEndpoints();
         app.MapPhiEndpoints();
