@@ -37,7 +37,7 @@ public sealed class PhiDetector
         }
 
         StructuredRecognizer.Find(text, spans);
-        AddressRecognizer.Find(text, spans);
+        AddressRecognizer.Find(text, spans, _lexicon);
         _names.Find(text, spans);
         return Merge(spans);
     }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ClinChat.Phi.Dictionaries;
 
 namespace ClinChat.Phi.Detection;
 
@@ -14,33 +15,103 @@ internal static partial class AddressRecognizer
 
     private const string Unit = @"(?:,?\s*(?:Apt|Apartment|Suite|Ste|Unit|Bldg|Building|Floor|Fl|Room|Rm|#)\.?\s*#?\s*[A-Z0-9-]{1,6})?";
 
-    // Trailing "\nCity\n, ST\n Country 12345" or ", Baltimore, MD 21201": capitalised segments and codes only.
-    private const string Tail = @"(?:[ \t]*[,\n][ \t]*(?:" + Cap + @"(?:[ \t]+" + Cap + @"){0,3}|[A-Z]{2}|nan)(?:[ \t]+\d{4,5}(?:-\d{3,4})?)?){0,4}";
+    // Trailing "\nCity\n, ST\n Country 12345", "|> Suite 12|> Espoo|> Finland 02100" or ", Baltimore, MD 21201": each segment is a
+    // whole line or comma field holding only capitalised words, a unit, a state code or a postal code.
+    private const string Code = @"(?:\d{3,6}(?:[ -]\d{2,4})?|[A-Z]\d[A-Z][ ]?\d[A-Z]\d|\d{4}[ ]?[A-Z]{2})";
+    private const string Segment = @"(?:(?:Apt|Apartment|Suite|Ste|Unit|Bldg|Building|Floor|Fl|Room|Rm)\.?[ \t]*#?[ \t]*[A-Z0-9-]{1,6}|" + Cap + @"(?:[ \t]+" + Cap + @"){0,3}(?:[ \t]+(?:[A-Z]{2}|nan))?(?:[ \t]+" + Code + @")?|[A-Z]{2}(?:[ \t]+" + Code + @")?|nan|" + Code + @")";
+    private const string Tail = @"(?:[ \t]*(?:,|\n[ \t>|]*\n?)[ \t>|]*" + Segment + @"(?=[ \t]*(?:[,\n.?!;)]|$))){0,5}";
+
+    // "28245 Puruntie 82", "233 Erzsébet tér 19.", "86036 Rua do Arenque 1634": house or building number, street words, number.
+    private const string StreetWord = @"[\p{L}][\p{L}'’-]*\.?";
+    private const string NumberedStreet = @"\d{1,6}[A-Z]?(?:[ \t]+\d{1,5})?[ \t]+(?<w>" + StreetWord + @"(?:[ \t]+" + StreetWord + @"){0,3})[ \t]+\d{1,5}[a-z]?\b\.?";
 
     [GeneratedRegex(
         @"(?<![\w-])\d{1,6}[A-Z]?(?:\s+\d{1,5})?\s+(?:[NSEW]\.?\s+)?(?:" + Cap + @"\s+){0,3}?" + Suffix + @"\b\.?(?:\s+\d{1,5}\b)?" + Unit + Tail +
         @"|\b(?:Rue|Rua|Via|Calle|Avenida|Avenue|Av\.|ul\.|Piazza|Piazzetta|Viale|Corso|Largo|Strada|Travessa|Praça|Plac|Aleja|Al\.)\s+(?:" + Cap + @"\s+){0,3}?(?:" + Cap + @"\s+)?\d{1,5}[a-z]?\b" + Unit + Tail +
         @"|\b\d{1,5}\s+(?:Rue|Rua|Via|Calle|Avenida|Avenue)\s+(?:" + Cap + @"\s*){1,4}" + Tail +
-        @"|\b[\p{Lu}][\p{L}-]*(?:gata|gatan|gade|vej|veien|vegen|weg|straße|strasse|str\.|gasse|laan|straat|katu|tie|kuja|polku|utca|ulica|cesta|iela|gatve|tee|vegur|allee|platz|plein|kade|singel|ova|ská|ho)\s+\d{1,5}[a-z]?\b" + Unit + Tail +
+        @"|\b(?:\d{1,6}[ \t]+)?[\p{Lu}][\p{L}-]*(?:gata|gatan|gade|vej|veien|vegen|weg|straße|strasse|str\.|gasse|laan|straat|katu|tie|kuja|polku|utca|ulica|cesta|iela|gatve|tee|vegur|allee|platz|plein|kade|singel|ova|ská|ho)\s+\d{1,5}[a-z]?\b" + Unit + Tail +
         @"|\b[\p{Lu}][\p{L}-]+(?:\s+[\p{Lu}][\p{L}-]+){0,2}\s+u\.\s+\d{1,5}\.?" +
-        @"|\bP\.?\s?O\.?\s+Box\s+\d{1,6}" + Unit + Tail +
+        @"|\b(?:\d{1,6}[ \t]+)?P\.?\s?O\.?\s+Box\s+\d{1,6}" + Unit + Tail +
         @"|\b(?:PSC|Unit|CMR)\s+\d{3,5},?\s+Box\s+\d{3,5}(?:\s*\n?\s*[ADF]PO\s+A[AEP]\s+\d{5})?" +
         @"|\bUS[NS]?[CN]?[GC]?C?\s+" + Cap + @"\s*\n?\s*FPO\s+A[AEP]\s+\d{5}" +
         @"|\b(?:Apt|Apartment|Suite|Ste)\.?\s*#?\s*\d{1,6}[A-Z]?\b",
         RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex Address();
 
-    public static void Find(string text, List<PhiSpan> spans)
+    [GeneratedRegex(@"(?<![\w./-])" + NumberedStreet + Unit + Tail, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    private static partial Regex Numbered();
+
+    public static void Find(string text, List<PhiSpan> spans, PhiLexicon lexicon)
     {
         foreach (var m in Address().EnumerateMatches(text))
         {
-            var end = m.Index + m.Length;
-            while (end > m.Index && (char.IsWhiteSpace(text[end - 1]) || text[end - 1] is ',' or '.'))
+            Add(text, m.Index, m.Index + m.Length, spans, 0.85);
+        }
+
+        // Without a street-type word the street words themselves must look like a name, not a dose or a count:
+        // some letter in lower case (ALL-CAPS notes are full of "2 UNITS FFP 2") and a word no word list knows as English or clinical.
+        for (var m = Numbered().Match(text); m.Success; m = m.NextMatch())
+        {
+            if (StreetWordsLookLikeName(m.Groups["w"].ValueSpan, lexicon))
             {
-                end--;
+                Add(text, m.Index, m.Index + m.Length, spans, 0.75);
+            }
+        }
+    }
+
+    private static bool StreetWordsLookLikeName(ReadOnlySpan<char> words, PhiLexicon lexicon)
+    {
+        var unknown = false;
+        var first = true;
+        foreach (var range in words.Split(' '))
+        {
+            var word = words[range].TrimEnd('.');
+            if (word.IsEmpty)
+            {
+                continue;
             }
 
-            spans.Add(new PhiSpan(m.Index, end, PhiType.Location, 0.85));
+            var lower = 0;
+            var upper = 0;
+            var accent = false;
+            foreach (var c in word)
+            {
+                lower += char.IsLower(c) ? 1 : 0;
+                upper += char.IsUpper(c) ? 1 : 0;
+                accent |= c > 'z' && char.IsLetter(c);
+            }
+
+            // The street proper starts with a capital and reads as a word ("Puruntie", "Erzsébet"), not a vent setting ("ps", "VT").
+            if (first && (!char.IsUpper(word[0]) || word.Length < 3 || lower == 0 && !accent))
+            {
+                return false;
+            }
+
+            if (lower == 0 && !accent && word.Length <= 3)
+            {
+                return false;
+            }
+
+            var kind = lexicon.Classify(word);
+            if ((kind & (WordKind.Medical | WordKind.Clinical)) != 0)
+            {
+                return false;
+            }
+
+            unknown |= (kind & WordKind.English) == 0;
+            first = false;
         }
+
+        return unknown;
+    }
+
+    private static void Add(string text, int start, int end, List<PhiSpan> spans, double confidence)
+    {
+        while (end > start && (char.IsWhiteSpace(text[end - 1]) || text[end - 1] is ',' or '.' or '>' or '|'))
+        {
+            end--;
+        }
+
+        spans.Add(new PhiSpan(start, end, PhiType.Location, confidence));
     }
 }

@@ -33,9 +33,10 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         "csru ew er ed or pacu home house rehab hospital hosp clinic oncall on-call covering consult consulted cards renal gi id neuro resp cv gu " +
         "is/was just again already still now well very only new old same other another outside local previous prior community general state county " +
         "university city veterans children's mr mrs ms miss dr drs dtr dau son daughter wife husband mother father brother sister friend note: " +
-        "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december");
+        "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december " +
+        "see please call page notify ask tell told asked given full face instructed found present plan begin continue aware");
 
-    private static readonly WordSet Titles = Set("dr drs doctor mr mrs prof professor rabbi reverend rev pastor chaplain fr attending attg");
+    private static readonly WordSet Titles = Set("dr drs dr's doctor mr mrs messrs prof professor rabbi reverend rev pastor chaplain attending attg");
     // Also abbreviations: "MS" mental status or morphine, "HO" ends many sentences ("per HO.").
     private static readonly WordSet AmbiguousTitles = Set("ms miss mx ho");
     private static readonly WordSet WeakTitles = Set("nurse np pa rn");
@@ -74,6 +75,22 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
     private static readonly WordSet Facility1 = Set("kaiser mayo brigham shriners kessler");
 
+    private static readonly WordSet PlacePrepositions = Set("in from of near to at");
+
+    // Words before "in/from/of" that say a place follows: "lives in", "son from", "home in", "flying in from".
+    private static readonly WordSet PlaceLeadIns = Set(
+        "home back nearby here visiting visit flying fly flew flies drive drove driving trip originally area live lives living resides reside " +
+        "moved moving staying stays born raised native returned returning going go went arrived came come comes coming travel traveling travelled " +
+        "transfer transferred transfered transferring sent taken admitted discharged house apartment");
+
+    private static readonly WordSet WardPrepositions = Set("to on from at in into");
+
+    private static readonly WordSet NameCueIs = Set("is was are were");
+
+    private static readonly WordSet Coordinators = Set("and &");
+
+    private static readonly WordSet UnitWords = Set("mg mcg cc ml l units unit u hrs hr h min mins kg g meq mmol x times days weeks mos months yrs years liters lpm");
+
     [GeneratedRegex(@"^\s*,?\s*(?:M\.D\.|R\.N\.|R\.R\.T\.|N\.P\.|P\.A\.|D\.O\.)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex DottedCredential();
 
@@ -90,6 +107,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
     public void Find(string text, List<PhiSpan> spans)
     {
+        var firstSpan = spans.Count;
         var tokens = Tokenize(text, out var mode);
         var n = tokens.Count;
         var t = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(tokens);
@@ -97,17 +115,28 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         {
             var word = Word(text, t[i]);
 
-            if (AmbiguousTitles.Contains(word) && i + 1 < n && Joined(text, t[i], t[i + 1]) && !text.AsSpan(t[i].End, t[i + 1].Start - t[i].End).Contains('.')
+            // "Ms." binds across its period only where case is informative: "MS. ALERT" in capitals is mental status.
+            if (AmbiguousTitles.Contains(word) && i + 1 < n && Joined(text, t[i], t[i + 1])
+                && (!text.AsSpan(t[i].End, t[i + 1].Start - t[i].End).Contains('.') || mode == CaseMode.Mixed && t[i].Title && t[i + 1].Title)
                 && NameLike(t[i + 1], mode, vouched: false))
             {
                 TakeNameAfter(text, t, i, mode, spans, strong: true);
                 continue;
             }
 
-            if (Titles.Contains(word) || (WeakTitles.Contains(word) && !t[i].Upper && mode == CaseMode.Mixed && i + 1 < n && t[i + 1].Title))
+            if (Titles.Contains(word) || (WeakTitles.Contains(word) && i + 1 < n && Joined(text, t[i], t[i + 1])
+                && (!t[i].Upper && mode == CaseMode.Mixed && t[i + 1].Title
+                    || (t[i + 1].Kind & (WordKind.FirstName | WordKind.English)) == WordKind.FirstName && !t[i + 1].Stop && !IsClinical(t[i + 1].Kind))))
             {
                 // "Dr. White", "dr small": after a title even English words are names.
                 TakeNameAfter(text, t, i, mode, spans, strong: true);
+                continue;
+            }
+
+            if (NameCue(text, t, i, word) is var cue and >= 0)
+            {
+                // "my name is Siiri", "maiden name: Clark", "call me Csanád": the cue vouches like a title.
+                TakeNameAfter(text, t, cue, mode, spans, strong: true, anyGap: true);
                 continue;
             }
 
@@ -124,12 +153,29 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             {
                 TakeNameBefore(text, t, i, mode, spans);
             }
+            else if (word.Equals("aware", StringComparison.OrdinalIgnoreCase))
+            {
+                // "E. Welsh aware", "grace dudak aware": whoever is made aware is a person; "team/family/MD aware" are stop words.
+                TakeNameBefore(text, t, i, mode, spans, cue: true);
+            }
 
             FindFacility(text, t, i, word, mode, spans);
 
             if (PlaceVerbs.Contains(word))
             {
                 TakePlaceAfter(text, t, i, mode, spans);
+            }
+
+            if (PlacePrepositions.Contains(word))
+            {
+                GazetteerPlaceAfter(text, t, i, mode, spans);
+            }
+
+            WardName(text, t, i, mode, spans);
+
+            if (t[i].Initial)
+            {
+                InitialAndSurname(text, t, i, mode, spans);
             }
 
             if (t[i].Stop || IsClinical(t[i].Kind))
@@ -139,6 +185,8 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
             DictionaryName(text, t, i, mode, spans);
         }
+
+        Coordinate(text, t, mode, spans, firstSpan);
     }
 
     private static ReadOnlySpan<char> Word(string text, in Token token) => text.AsSpan(token.Start, token.End - token.Start);
@@ -202,7 +250,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 Start = start,
                 End = i,
                 Kind = kind,
-                Title = up == 1 && char.IsUpper(text[start]) && low > 0,
+                Title = char.IsUpper(text[start]) && low > 0 && (up == 1 || InnerCapitalsAreNameLike(span)),
                 Upper = low == 0,
                 Stop = StopWords.Contains(span) || (start > 0 && char.IsDigit(text[start - 1])) || (i < text.Length && char.IsDigit(text[i])),
                 Initial = i - start == 1,
@@ -212,6 +260,27 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         var letters = upper + lower;
         mode = letters == 0 ? CaseMode.Mixed : upper > 0.6 * letters ? CaseMode.Upper : upper < 0.02 * letters ? CaseMode.Lower : CaseMode.Mixed;
         return tokens;
+    }
+
+    /// <summary>"McDonald", "MacLeod", "O'Driscoll", "Smith-Jones" are capitalised names; "PRBCs", "MgSO", "GU-foley" are not.</summary>
+    private static bool InnerCapitalsAreNameLike(ReadOnlySpan<char> word)
+    {
+        for (var k = 1; k < word.Length; k++)
+        {
+            if (!char.IsUpper(word[k]))
+            {
+                continue;
+            }
+
+            var ok = word[k - 1] is '\'' or '’' or '-' && k + 1 < word.Length && char.IsLower(word[k + 1])
+                || k == 2 && word.StartsWith("Mc", StringComparison.Ordinal) || k == 3 && word.StartsWith("Mac", StringComparison.Ordinal);
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Whitespace, or a period after an abbreviation/initial: tokens still belong to one phrase.</summary>
@@ -269,7 +338,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         return IsNameWord(token.Kind) || (token.Kind & WordKind.English) == 0;
     }
 
-    private static void TakeNameAfter(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans, bool strong, bool verb = false)
+    private static void TakeNameAfter(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans, bool strong, bool verb = false, bool anyGap = false)
     {
         var j = i + 1;
         if (verb && j + 1 < t.Length && VerbLinks.Contains(Word(text, t[j])) && Joined(text, t[i], t[j]))
@@ -278,7 +347,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
 
         // "MS: alert" is mental status, not Ms. Alert: a title binds only across spaces and a period.
-        if (j >= t.Length || !Joined(text, t[i], t[j], allowComma: !verb && !strong))
+        if (j >= t.Length || !(anyGap ? CueGap(text, t[i], t[j]) : Joined(text, t[i], t[j], allowComma: !verb && !strong)))
         {
             return;
         }
@@ -301,7 +370,9 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             }
             else if (taken == 0 && strong)
             {
-                ok = !tok.Stop && (mode != CaseMode.Mixed || tok.Title || tok.Upper || IsNameWord(tok.Kind));
+                // A title vouches even for a lower-case word no list knows as English or clinical ("Dr. cozzi").
+                ok = !tok.Stop && (mode != CaseMode.Mixed || tok.Title || tok.Upper || IsNameWord(tok.Kind)
+                    || (tok.Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical | WordKind.Eponym)) == 0 && tok.End - tok.Start >= 3);
             }
             else if (taken > 0 && strong)
             {
@@ -359,7 +430,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         return gap.Trim().Length <= 1 && !gap.Contains('\n');
     }
 
-    private static void TakeNameBefore(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans)
+    private static void TakeNameBefore(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans, bool cue = false)
     {
         var start = -1;
         var end = -1;
@@ -373,6 +444,14 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
             ref var tok = ref t[j];
             var ok = tok.Initial ? char.IsUpper(text[tok.Start]) || mode == CaseMode.Lower : NameLike(tok, mode, vouched: false);
+            if (ok && cue && !tok.Initial)
+            {
+                // A cue after the name is weaker than a credential: no acronyms ("EP aware"), no role words.
+                var w = Word(text, tok);
+                ok = w.Length >= 3 && !(tok.Upper && mode == CaseMode.Mixed && w.Length <= 4) && !Relations.Contains(w) && !Titles.Contains(w)
+                    && !Credentials.Contains(w) && !WeakTitles.Contains(w);
+            }
+
             if (!ok)
             {
                 break;
@@ -563,6 +642,329 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
     }
 
+    /// <summary>"name is X", "name: X", "call me X": returns the token after which the name starts, or -1.</summary>
+    private static int NameCue(string text, Span<Token> t, int i, ReadOnlySpan<char> word)
+    {
+        if (i + 1 >= t.Length)
+        {
+            return -1;
+        }
+
+        if (word.Equals("name", StringComparison.OrdinalIgnoreCase) || word.Equals("names", StringComparison.OrdinalIgnoreCase)
+            || word.Equals("surname", StringComparison.OrdinalIgnoreCase))
+        {
+            var k = i;
+            if (NameCueIs.Contains(Word(text, t[k + 1])) && CueGap(text, t[k], t[k + 1]))
+            {
+                k++;
+            }
+
+            // "first name is X" and "name: X" both qualify; "name of the drug" does not (no verb, no colon).
+            return k > i || text.AsSpan(t[i].End, t[i + 1].Start - t[i].End).IndexOfAny(':', '?') >= 0 ? k : -1;
+        }
+
+        if ((word.Equals("call", StringComparison.OrdinalIgnoreCase) || word.Equals("calls", StringComparison.OrdinalIgnoreCase))
+            && Word(text, t[i + 1]).Equals("me", StringComparison.OrdinalIgnoreCase) && Joined(text, t[i], t[i + 1]))
+        {
+            return i + 1;
+        }
+
+        return -1;
+    }
+
+    /// <summary>Between a name cue and the name: spaces, a colon, a question mark, quotes; no line break.</summary>
+    private static bool CueGap(string text, in Token left, in Token right)
+    {
+        if (right.Start - left.End > 4)
+        {
+            return false;
+        }
+
+        for (var k = left.End; k < right.Start; k++)
+        {
+            if (text[k] is not (' ' or '\t' or ':' or '?' or '"' or '\'' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Gazetteer places after "in/from/of/near/to/at": multi-word names ("New Haven", "Middle River") and single words that are not
+    /// English ("Towson"). Mixed-case text needs the capital; capitals-only or lower-case notes need a lead-in ("lives in", "son from").
+    /// </summary>
+    private void GazetteerPlaceAfter(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans)
+    {
+        var j = i + 1;
+        if (j < t.Length && Word(text, t[j]).Equals("the", StringComparison.OrdinalIgnoreCase) && Joined(text, t[i], t[j]))
+        {
+            j++;
+        }
+
+        if (j >= t.Length || !Joined(text, t[j - 1], t[j]) || t[j].Stop)
+        {
+            return;
+        }
+
+        var isTo = Word(text, t[i]).Equals("to", StringComparison.OrdinalIgnoreCase) || Word(text, t[i]).Equals("at", StringComparison.OrdinalIgnoreCase);
+        var leadIn = i > 0 && (PlaceLeadIns.Contains(Word(text, t[i - 1])) || Relations.Contains(Word(text, t[i - 1]))) && Joined(text, t[i - 1], t[i], allowComma: true);
+        if (mode == CaseMode.Mixed ? !(t[j].Title || t[j].Upper && t[j].End - t[j].Start > 3) || isTo && !leadIn : !leadIn)
+        {
+            return;
+        }
+
+        // Longest multi-word name first.
+        Span<char> buffer = stackalloc char[64];
+        for (var last = Math.Min(t.Length - 1, j + 3); last > j; last--)
+        {
+            var length = t[last].End - t[j].Start;
+            if (length > buffer.Length || !PhraseTokens(text, t, j, last, mode))
+            {
+                continue;
+            }
+
+            var n = 0;
+            for (var k = j; k <= last; k++)
+            {
+                if (k > j)
+                {
+                    buffer[n++] = ' ';
+                }
+
+                Word(text, t[k]).CopyTo(buffer[n..]);
+                n += t[k].End - t[k].Start;
+            }
+
+            if (lexicon.IsPlacePhrase(buffer[..n]))
+            {
+                spans.Add(new PhiSpan(t[j].Start, t[last].End, PhiType.Location, 0.7));
+                return;
+            }
+        }
+
+        ref var tok = ref t[j];
+        if ((tok.Kind & WordKind.Place) != 0 && (tok.Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical)) == 0 && tok.End - tok.Start >= 3
+            && !NonPlaceAcronyms.Contains(Word(text, tok)))
+        {
+            spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Location, 0.65));
+        }
+    }
+
+    private static bool PhraseTokens(string text, Span<Token> t, int first, int last, CaseMode mode)
+    {
+        for (var k = first; k <= last; k++)
+        {
+            if (k > first && (t[k].Start - t[k - 1].End != 1 || text[t[k].Start - 1] != ' '))
+            {
+                return false;
+            }
+
+            if (IsClinical(t[k].Kind) || mode == CaseMode.Mixed && !(t[k].Title || t[k].Upper))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Wards and units named like places: "to Quartermain 2", "ON QUARTERMAIN 6", "Plan: Ellison 12": a word no list knows as
+    /// English or clinical, right after "to/on/from/at/into" or a colon, followed by a one- or two-digit floor and no unit.
+    /// </summary>
+    private static void WardName(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans)
+    {
+        ref var tok = ref t[i];
+        var word = Word(text, tok);
+        if (word.Length < 4 || word[^1] is 'x' or 'X' || (tok.Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical | WordKind.Eponym)) != 0 || StopWords.Contains(word)
+            || mode == CaseMode.Mixed && !(tok.Title || tok.Upper) || NonPlaceAcronyms.Contains(word))
+        {
+            return;
+        }
+
+        // The floor number: "Quartermain 2", "QUARTERMAIN7".
+        var k = tok.End;
+        if (k < text.Length && text[k] == ' ')
+        {
+            k++;
+        }
+
+        var digits = 0;
+        while (k < text.Length && char.IsAsciiDigit(text[k]) && digits < 3)
+        {
+            k++;
+            digits++;
+        }
+
+        if (digits is 0 or 3 || k < text.Length && (char.IsLetterOrDigit(text[k]) || text[k] is '%' or '/' or '.' && k + 1 < text.Length && char.IsAsciiDigit(text[k + 1])))
+        {
+            return;
+        }
+
+        var after = k;
+        while (after < text.Length && text[after] == ' ')
+        {
+            after++;
+        }
+
+        var unitEnd = after;
+        while (unitEnd < text.Length && char.IsLetter(text[unitEnd]))
+        {
+            unitEnd++;
+        }
+
+        if (unitEnd > after && UnitWords.Contains(text.AsSpan(after, unitEnd - after)))
+        {
+            return;
+        }
+
+        var cue = i > 0 && Joined(text, t[i - 1], tok) && (WardPrepositions.Contains(Word(text, t[i - 1]))
+            || Word(text, t[i - 1]).Equals("into", StringComparison.OrdinalIgnoreCase) || PlaceVerbs.Contains(Word(text, t[i - 1])));
+        cue |= LastNonSpace(text, tok.Start) == ':';
+        if (cue)
+        {
+            spans.Add(new PhiSpan(tok.Start, k, PhiType.Location, 0.7));
+        }
+    }
+
+    /// <summary>"E. Welsh", "Z. MILLER", "d ross": an initial then a surname (a listed surname, or a word no list knows).</summary>
+    private static void InitialAndSurname(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans)
+    {
+        if (i + 1 >= t.Length || !(char.IsUpper(text[t[i].Start]) || mode == CaseMode.Lower)
+            || t[i].Start > 0 && text[t[i].Start - 1] is not (' ' or '\t' or '\n' or '(' or ',' or '"'))
+        {
+            // A standalone letter only: not the S of "90'S" or the V of "N/V".
+            return;
+        }
+
+        ref var next = ref t[i + 1];
+        var gap = text.AsSpan(t[i].End, next.Start - t[i].End);
+        var dotted = gap.SequenceEqual(". ") || gap.SequenceEqual(".");
+        if (!dotted && !gap.SequenceEqual(" "))
+        {
+            return;
+        }
+
+        var w = Word(text, next);
+        if (next.Stop || next.Initial || w.Length < 3 || IsClinical(next.Kind) || (next.Kind & WordKind.Eponym) != 0 && !IsNameWord(next.Kind)
+            || mode == CaseMode.Mixed && !(next.Title || next.Upper) || Relations.Contains(w) || Credentials.Contains(w))
+        {
+            return;
+        }
+
+        var last = (next.Kind & WordKind.LastName) != 0;
+        var unknown = (next.Kind & (WordKind.English | WordKind.Medical | WordKind.Eponym)) == 0;
+        // Without the period a single letter is usually a side or a grade ("L ARM", "R IJ", "A FIB"): only a listed surname counts.
+        var ok = dotted ? last || unknown && mode != CaseMode.Lower && PlainWord(w) : last && (next.Kind & WordKind.English) == 0 && "LRXOSIAVBC".IndexOf(char.ToUpperInvariant(text[t[i].Start])) < 0;
+        if (ok)
+        {
+            spans.Add(new PhiSpan(t[i].Start, next.End, PhiType.Name, 0.75));
+        }
+    }
+
+    /// <summary>
+    /// Lists of names: "Drs. Ballou and Dutter", "Sons Smokey, Morris and Roger", "founders: Eklund, Michael and Hodge". A name-like
+    /// word joined to a found name by a comma or "and" is a name too.
+    /// </summary>
+    private static void Coordinate(string text, Span<Token> t, CaseMode mode, List<PhiSpan> spans, int firstSpan)
+    {
+        var count = spans.Count;
+        for (var s = firstSpan; s < count; s++)
+        {
+            if (spans[s].Type != PhiType.Name)
+            {
+                continue;
+            }
+
+            var index = FindToken(t, spans[s].End, byEnd: true);
+            for (var hops = 0; index >= 0 && hops < 6; hops++)
+            {
+                index = Coordinated(text, t, index, +1, mode, spans);
+            }
+
+            index = FindToken(t, spans[s].Start, byEnd: false);
+            for (var hops = 0; index >= 0 && hops < 6; hops++)
+            {
+                index = Coordinated(text, t, index, -1, mode, spans);
+            }
+        }
+    }
+
+    private static int FindToken(Span<Token> t, int offset, bool byEnd)
+    {
+        int lo = 0, hi = t.Length - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >> 1;
+            var key = byEnd ? t[mid].End : t[mid].Start;
+            if (key == offset)
+            {
+                return mid;
+            }
+
+            if (key < offset)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>From the name token at <paramref name="at"/>, the next name across ", " / " and " / " & " in <paramref name="direction"/>; -1 if none.</summary>
+    private static int Coordinated(string text, Span<Token> t, int at, int direction, CaseMode mode, List<PhiSpan> spans)
+    {
+        var near = at + direction;
+        if (near < 0 || near >= t.Length)
+        {
+            return -1;
+        }
+
+        var (left, right) = direction > 0 ? (at, near) : (near, at);
+        var gap = text.AsSpan(t[left].End, t[right].Start - t[left].End).Trim(' ');
+        int candidate;
+        if (gap is "," or "&" or ", &")
+        {
+            candidate = near;
+        }
+        else if (gap.IsEmpty && Coordinators.Contains(Word(text, t[near])) && near + direction >= 0 && near + direction < t.Length)
+        {
+            candidate = near + direction;
+            var (l2, r2) = direction > 0 ? (near, candidate) : (candidate, near);
+            if (text.AsSpan(t[l2].End, t[r2].Start - t[l2].End).Trim(' ') is not ("" or ","))
+            {
+                return -1;
+            }
+        }
+        else if (gap is "," && direction > 0)
+        {
+            candidate = near;
+        }
+        else
+        {
+            return -1;
+        }
+
+        ref var tok = ref t[candidate];
+        var w = Word(text, tok);
+        var ok = !tok.Stop && !tok.Initial && w.Length >= 2 && !IsClinical(tok.Kind) && !Relations.Contains(w) && !Titles.Contains(w)
+            && !Credentials.Contains(w) && !WeakTitles.Contains(w) && (mode != CaseMode.Mixed || tok.Title || tok.Upper && w.Length > 3)
+            && (IsNameWord(tok.Kind) || (tok.Kind & (WordKind.English | WordKind.Eponym)) == 0);
+        if (!ok)
+        {
+            return -1;
+        }
+
+        spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Name, 0.6));
+        return candidate;
+    }
+
     private static void DictionaryName(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans)
     {
         ref var tok = ref t[i];
@@ -594,6 +996,13 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             {
                 spans.Add(ExtendName(text, t, i, mode, 0.6));
             }
+            else if (tok.Kind == WordKind.None && tok.Title && tok.End - tok.Start >= 4 && !SentenceStart(text, tok.Start) && PlainWord(Word(text, tok))
+                && !LooksClinical(Word(text, tok)) && LooksLikeSurname(Word(text, tok)))
+            {
+                // A capitalised word that no list knows, mid-sentence, shaped like a surname (diacritics or a surname ending):
+                // clinical shorthand and misspellings ("Creat", "Nuero", "Apaced") have neither.
+                spans.Add(ExtendName(text, t, i, mode, 0.5));
+            }
 
             return;
         }
@@ -608,6 +1017,66 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         {
             spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Name, 0.55));
         }
+    }
+
+    private static bool PlainWord(ReadOnlySpan<char> word)
+    {
+        foreach (var c in word)
+        {
+            if (!char.IsLetter(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // Drug, device and procedure word endings: an unknown capitalised word with one of these is a misspelt or new clinical term.
+    private static readonly string[] ClinicalEndings =
+    [
+        "ol", "in", "ine", "ide", "ate", "cin", "mab", "nib", "pril", "sartan", "azole", "cillin", "mycin", "quin", "cath", "tomy", "itis",
+        "emia", "osis", "pro", "gram", "scopy", "plasty", "ex", "yl", "il", "one", "pam", "lam", "done", "cef", "ium", "ase", "gen", "vir", "xa",
+    ];
+
+    private static readonly string[] SurnameEndings =
+    [
+        "ov", "ova", "ev", "eva", "sky", "ski", "ska", "son", "sen", "ez", "ini", "elli", "etti", "yan", "enko", "uk", "ic", "wicz", "berg",
+        "stein", "mann", "feld", "opoulos", "escu", "oglu", "idis", "akis", "ton", "ley", "field", "worth", "ford", "wood", "ier", "eau", "aux",
+    ];
+
+    private static bool LooksLikeSurname(ReadOnlySpan<char> word)
+    {
+        foreach (var c in word)
+        {
+            if (c > 'z')
+            {
+                return true;
+            }
+        }
+
+        foreach (var ending in SurnameEndings)
+        {
+            if (word.EndsWith(ending, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool LooksClinical(ReadOnlySpan<char> word)
+    {
+        foreach (var ending in ClinicalEndings)
+        {
+            if (word.EndsWith(ending, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static PhiSpan ExtendName(string text, Span<Token> t, int i, CaseMode mode, double confidence)

@@ -30,20 +30,25 @@ internal static partial class StructuredRecognizer
     private static partial Regex Ssn();
 
     // North American shapes, bare ten digits, and international numbers written with + or a trunk 0 / area code in brackets.
-    [GeneratedRegex(@"(?<![\w/.+-])(?:(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\(\d{3}|\d{3}[\s.-]?)\d{3}[\s.-]?\d{4}|\+\d{1,3}[\s.-]?(?:\(0?\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{1,4}){1,4}|\(\d{2,4}\)\s?\d{3,4}[\s.-]?\d{3,4}|0\d{1,4}[\s.-]\d{2,8}(?:[\s.-]\d{2,4}){0,3}|\d{2,3}\s\d{3}\s\d{3}\s\d{4})(?:\s*(?:x|ext\.?|extension)\s*\d{1,5})?(?![\w/]|\.\d|-\d)", Ci)]
+    [GeneratedRegex(@"(?<![\w/.+-])(?:(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\(\d{3}|\d{3}[\s.-]?)\d{3}[\s.-]?\d{4}|\d{3}/\d{3}[/-]\d{4}|\+\d{1,3}[\s.-]?(?:\(0?\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{1,4}){1,4}|\(\d{2,4}\)\s?\d{3,4}[\s.-]?\d{3,4}|0\d{1,4}[\s.-]\d{2,8}(?:[\s.-]\d{2,4}){0,3}|\d{2,3}\s\d{3}\s\d{3}\s\d{4})(?:\s*(?:x|ext\.?|extension)\s*\d{1,5})?(?![\w/]|\.\d|-\d)", Ci)]
     private static partial Regex PhoneShape();
 
-    [GeneratedRegex(@"\b(?<ctx>phone|tel|telephone|cell|cellphone|mobile|pager|beeper|pgr|bpr|fax|(?:home|work|office|contact)\s*(?:#|number|phone))" + Sep + @"(?<v>\(?\d[\d().\s-]{2,16}\d)(?![\d])", Ci)]
+    [GeneratedRegex(@"\b(?<ctx>phone|tel|telephone|cell|cellphone|mobile|pager|beeper|beep|pgr|pg|bpr|fax|(?:home|work|office|contact)\s*(?:#|number|phone))" + Sep + @"(?<v>\(?\d[\d().\s-]{2,16}\d)(?![\d])", Ci)]
     private static partial Regex PhoneContext();
 
-    [GeneratedRegex(@"(?<![\d/.:xX-])(?:(?<m>0?[1-9]|1[0-2])(?<s>[/-])(?<d>0?[1-9]|[12]\d|3[01])\k<s>(?<y>\d{4}|\d{2})|(?<m>0?[1-9]|1[0-2])/(?<d>0?[1-9]|[12]\d|3[01])|(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)\d{2}|(?:0?[1-9]|1[0-2])/(?:19|20)\d{2})(?![\d/%]|\.\d|-\d)", Cs)]
+    // Not after a digit, a slash or a decimal point; a colon or an x only when it belongs to a number ("12:30/", "x3/4"), so "HX:8/30" and "fx4/97" stay dates.
+    [GeneratedRegex(@"(?<![\d/.])(?<!\d[:xX-])(?<!\b[xX])(?<![A-Za-z]-)(?:(?<m>0?[1-9]|1[0-2])(?<s>[/-])(?<d>0?[1-9]|[12]\d|3[01])\k<s>(?<y>\d{4}|\d{2})|(?<m>0?[1-9]|1[0-2])/(?<d>0?[1-9]|[12]\d|3[01])|(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)\d{2}|(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}|(?<m>0?[1-9]|1[0-2])/(?<yy>[4-9]\d))(?![\d/%]|\.\d|-\d)", Cs)]
     private static partial Regex NumericDate();
+
+    // "6/30-7/2": a range of two month/day dates (the single-date pattern refuses a hyphen on either side).
+    [GeneratedRegex(@"(?<![\d/.])(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])-(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?![\d/%]|\.\d)", Cs)]
+    private static partial Regex DateRange();
 
     private const string Month = "(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)";
     private const string Weekday = @"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?";
     private const string NotUnit = @"(?!\s*(?:mg|mcg|cc|ml|l\b|cm|mm|units?\b|u\b|%|x\b|hrs?\b|min|kg|meq|g\b|to\b))";
 
-    [GeneratedRegex(@"\b" + Weekday + @"(?:(?:the\s+)?(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?:\s+of)?[\s-]+" + Month + @"\b\.?(?:,?[\s-]+(?:(?:19|20)\d{2}|'\d{2}))?|" + Month + @"\b\.?[\s-]+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b" + NotUnit + @"(?:,?\s+(?:19|20)\d{2})?|" + Month + @"\b\.?,?\s+(?:19|20)\d{2})\b", Ci)]
+    [GeneratedRegex(@"\b" + Weekday + @"(?:(?:the\s+)?(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?:\s+of)?[\s-]+" + Month + @"\b\.?(?:,?[\s-]+(?:(?:19|20)\d{2}|'\d{2})|,\s*\d{2}(?![\d:/.]))?|" + Month + @"\b\.?[\s-]+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b" + NotUnit + @"(?:,?\s+(?:19|20)\d{2})?|" + Month + @"\b\.?,?\s+(?:of\s+)?(?:19|20)\d{2})\b", Ci)]
     private static partial Regex TextDate();
 
     [GeneratedRegex(@"\b(?:January|February|April|June|July|August|September|October|November|December|JANUARY|FEBRUARY|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|Christmas|Thanksgiving|CHRISTMAS|THANKSGIVING|christmas|thanksgiving)\b", Cs)]
@@ -97,7 +102,7 @@ internal static partial class StructuredRecognizer
     [GeneratedRegex(@"(?<![\d-])(?<v>\d{5}(?:-\d{4})?)(?![\d-])", Cs)]
     private static partial Regex ZipShape();
 
-    [GeneratedRegex(@"\b(?:zip|zip\s*code|postal\s*code|postcode)\s*[:#]?\s*(?<v>\d{5}(?:-\d{4})?|[A-Z]\d[A-Z]\s?\d[A-Z]\d)\b", Ci)]
+    [GeneratedRegex(@"\b(?:zip|zip\s*code|postal\s*code|postcode|post\s*code)\s*(?:is\s*)?[:#]?\s*(?<v>\d{5}(?:-\d{3,4})?|\d{3,4}(?:[ -]?(?:\d{2,3}|[A-Z]{2}))?\b|[A-Z]\d[A-Z]\s?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})\b", Ci)]
     private static partial Regex ZipContext();
 
     [GeneratedRegex(@"\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|AA|AE|AP|PR)\.?,?\s*$", Cs)]
@@ -236,6 +241,81 @@ internal static partial class StructuredRecognizer
             var isFax = m.Groups["ctx"].ValueSpan.StartsWith("fax", StringComparison.OrdinalIgnoreCase);
             spans.Add(new PhiSpan(v.Index, end, isFax ? PhiType.Fax : PhiType.Phone, 0.85));
         }
+
+        AddCuedInternationalPhones(text, spans, util);
+    }
+
+    // Digit groups written the way numbers are dictated abroad: "0688 872 49 99", "99 668472", "71-33-52-22", "(37) 788-063".
+    [GeneratedRegex(@"(?<![\w+/.,-])(?:\+\d{1,3}[ .-]?)?(?:\(0?\d{1,4}\)[ .-]?)?\d{2,5}(?:[ .-]\d{2,8}){1,4}(?![\w/]|[.,]\d|-\d)", Cs)]
+    private static partial Regex GroupedDigits();
+
+    [GeneratedRegex(@"(?:phone|tel|telephone|cell|mobile|call(?:ed)?(?:\s+(?:me|him|her|us|them))?(?:\s+(?:at|on))?|reach(?:ed)?(?:\s+\w+)?\s+(?:at|on)|messages?\s+(?:to|at|on)|answering\s+(?:at|on)|text(?:ed)?(?:\s+\w+)?\s+(?:at|on)|number(?:\s+is)?|registered|contact|dial(?:ed)?|fax|whatsapp)\W{0,3}$", Ci)]
+    private static partial Regex PhoneCueBefore();
+
+    [GeneratedRegex(@"^\W{0,3}(?:office|fax|mobile|cell|home|work|phone|tel)\b", Ci)]
+    private static partial Regex PhoneCueAfter();
+
+    private static readonly string[] PhoneRegions = ["US", "GB", "DE", "FR", "IT", "ES", "NL", "BE", "CH", "AT", "SE", "NO", "DK", "FI", "PL", "CZ", "HU", "PT", "IE", "AU", "NZ", "CA", "BR", "MX", "IN", "GR", "IS", "EE", "SK", "SI", "HR", "RO", "BG", "TR", "IL", "ZA", "JP", "CN", "RU", "UA", "UY", "AR"];
+
+    /// <summary>
+    /// A run of digit groups is a phone number when a phone word stands right before or after it and libphonenumber accepts it as a
+    /// valid number of some region: cue and validity together keep lab values and doses out.
+    /// </summary>
+    private static void AddCuedInternationalPhones(string text, List<PhiSpan> spans, PhoneNumberUtil util)
+    {
+        foreach (var m in GroupedDigits().EnumerateMatches(text))
+        {
+            var candidate = text.AsSpan(m.Index, m.Length);
+            var digits = 0;
+            foreach (var c in candidate)
+            {
+                digits += char.IsAsciiDigit(c) ? 1 : 0;
+            }
+
+            if (digits is < 7 or > 15)
+            {
+                continue;
+            }
+
+            var beforeStart = Math.Max(0, m.Index - 40);
+            var end = m.Index + m.Length;
+            if (!PhoneCueBefore().IsMatch(text.AsSpan(beforeStart, m.Index - beforeStart))
+                && !PhoneCueAfter().IsMatch(text.AsSpan(end, Math.Min(12, text.Length - end))))
+            {
+                continue;
+            }
+
+            if (ValidSomewhere(util, candidate.ToString()))
+            {
+                spans.Add(new PhiSpan(m.Index, end, IsFax(text, m.Index) ? PhiType.Fax : PhiType.Phone, 0.8));
+            }
+        }
+    }
+
+    private static bool ValidSomewhere(PhoneNumberUtil util, string candidate)
+    {
+        foreach (var region in PhoneRegions)
+        {
+            try
+            {
+                var number = util.Parse(candidate, region);
+                if (util.IsValidNumber(number))
+                {
+                    return true;
+                }
+            }
+            catch (NumberParseException)
+            {
+                return false;
+            }
+
+            if (candidate.StartsWith('+'))
+            {
+                return false;
+            }
+        }
+
+        return false;
     }
 
     private static bool PossiblePhone(PhoneNumberUtil util, ReadOnlySpan<char> candidate)
@@ -257,11 +337,19 @@ internal static partial class StructuredRecognizer
         return text.AsSpan(from, start - from).Contains("fax", StringComparison.OrdinalIgnoreCase);
     }
 
+    [GeneratedRegex(@"(?:bipap|bi-pap|cpap|peep|psv?|simv|vent|settings|ac|imv|ipap|epap)\b", Ci)]
+    private static partial Regex VentilatorBefore();
+
+    [GeneratedRegex(@"\b(?:on|since|from|until|till|thru|through|dated?|by|admitted|discharged|seen|born|dob|before|after)\W{0,3}$", Ci)]
+    private static partial Regex DateCueBefore();
+
     private static void AddDates(string text, List<PhiSpan> spans)
     {
         for (var m = NumericDate().Match(text); m.Success; m = m.NextMatch())
         {
-            if (m.Groups["m"].Success && !m.Groups["y"].Success && IsClinicalRatio(text, m.Index, m.Index + m.Length, m.Groups["m"].ValueSpan, m.Groups["d"].ValueSpan))
+            var monthYear = m.Groups["yy"];
+            var second = monthYear.Success ? monthYear.ValueSpan : m.Groups["d"].ValueSpan;
+            if (m.Groups["m"].Success && !m.Groups["y"].Success && IsClinicalRatio(text, m.Index, m.Index + m.Length, m.Groups["m"].ValueSpan, second))
             {
                 continue;
             }
@@ -269,15 +357,16 @@ internal static partial class StructuredRecognizer
             spans.Add(new PhiSpan(m.Index, m.Index + m.Length, PhiType.Date, m.Groups["y"].Success ? 0.95 : 0.8));
         }
 
+        AddMatches(DateRange(), text, spans, PhiType.Date, 0.85);
         AddMatches(TextDate(), text, spans, PhiType.Date, 0.9);
         AddMatches(BareMonth(), text, spans, PhiType.Date, 0.6);
         AddValueMatches(OrdinalDay(), text, spans, PhiType.Date, 0.6);
     }
 
-    [GeneratedRegex(@"^(?:murmur|strength|pain|scale|sem|hsm|systolic|diastolic|holosystolic|motor|grip|power|reflex|vision|bilat|extremit|ue|le|ext|muscle|tab|tablet|ns|dose|amp|cup|inch|way|pulse|dp|pt pulse|edema|score|gcs|apgar|hrs?\b|hours?|up\b|positive|pos\b|neg)", Ci)]
+    [GeneratedRegex(@"^(?:murmur|strength|pain|scale|sem|hsm|systolic|diastolic|holosystolic|motor|grip|power|reflex|vision|bilat|extremit|ue|le|ext|muscle|tab|tablet|ns|dose|amp|cup|inch|way|pulse|dp|pt pulse|edema|score|gcs|apgar|hrs?\b|hours?|up\b|positive|pos\b|neg|bottles?|btls?|bcx|blood\s+c|of\b|amps?\b|nph|strength|dose|units?\b)", Ci)]
     private static partial Regex RatioAfter();
 
-    [GeneratedRegex(@"(?:bp|b/p|nbp|abp|sbp|cuff|pressure|murmur|strength|pain|motor|power|grade|sem|vision|rated|score|peep|ps|psv|cpap|flowby|d5|ns|cx|cxs|cultures|bottles|bipap|ipap|epap|imv|simv|vent|tv|fio2|settings|ratio|i:e|strengths|ues|les|uppers|lowers|grips|gcs|apgar|scale)\W{0,3}(?:is|of|was|at|=)?\W{0,2}$", Ci)]
+    [GeneratedRegex(@"(?:bp|b/p|nbp|abp|sbp|cuff|pressure|murmur|strength|pain|motor|power|grade|sem|vision|rated|score|peep|ps|psv|cpap|flowby|d5|ns|bipap|bi-pap|ipap|epap|imv|simv|vent|tv|fio2|settings|ratio|i:e|strengths|ues|les|uppers|lowers|grips|gcs|apgar|scale)\W{0,3}(?:is|of|was|at|=)?\W{0,2}$", Ci)]
     private static partial Regex RatioBefore();
 
     /// <summary>Grades, scores, fractions and ventilator settings share the m/d shape: "2/6 murmur", "5/5 strength", "10/10 pain", "1/2 NS".</summary>
@@ -295,6 +384,20 @@ internal static partial class StructuredRecognizer
 
         var gradeLike = m <= d && d is 2 or 3 or 4 or 5 or 6 or 8 or 10;
         if (gradeLike && StartsWithMatch(after))
+        {
+            return true;
+        }
+
+        var cued = DateCueBefore().IsMatch(before);
+        // Halves, thirds and quarters ("1/2 NS", "give 1/2 dose", "3/4 of tray") are fractions unless a date cue says otherwise.
+        if (!cued && (m, d) is (1, 2) or (1, 3) or (1, 4) or (2, 3) or (3, 4))
+        {
+            return true;
+        }
+
+        // Ventilator pressures ("on BiPAP 10/5", "PS 15/5"): a ventilator word shortly before and no date cue in between.
+        var wideStart = Math.Max(0, start - 30);
+        if (!cued && d <= 25 && VentilatorBefore().IsMatch(text.AsSpan(wideStart, start - wideStart)))
         {
             return true;
         }

@@ -25,10 +25,13 @@ internal sealed class PhiLexicon
     private readonly FrozenDictionary<string, WordKind> _words;
     private readonly FrozenDictionary<string, WordKind>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
-    private PhiLexicon(FrozenDictionary<string, WordKind> words, IReadOnlyDictionary<string, int> counts)
+    private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _placePhrases;
+
+    private PhiLexicon(FrozenDictionary<string, WordKind> words, FrozenSet<string> placePhrases, IReadOnlyDictionary<string, int> counts)
     {
         _words = words;
         _lookup = words.GetAlternateLookup<ReadOnlySpan<char>>();
+        _placePhrases = placePhrases.GetAlternateLookup<ReadOnlySpan<char>>();
         Counts = counts;
     }
 
@@ -38,6 +41,9 @@ internal sealed class PhiLexicon
     public int Size => _words.Count;
 
     public WordKind Classify(ReadOnlySpan<char> word) => _lookup.TryGetValue(word, out var kind) ? kind : WordKind.None;
+
+    /// <summary>A multi-word place name ("new haven", "middle river"): words joined by one space, any case.</summary>
+    public bool IsPlacePhrase(ReadOnlySpan<char> phrase) => _placePhrases.Contains(phrase);
 
     public static PhiLexicon LoadEmbedded()
     {
@@ -50,15 +56,38 @@ internal sealed class PhiLexicon
         Load("last-names.txt.gz", WordKind.LastName);
         Load("places.txt.gz", WordKind.Place);
         Load("clinical-allow.txt", WordKind.Clinical);
-        return new PhiLexicon(words.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), counts);
+
+        // The medical word list carries a few hundred given names and surnames in lower case ("hannah", "jacobson"):
+        // a name that is not an eponym or a hand-kept clinical word is a name first.
+        var medicalNames = words.Where(static p => (p.Value & WordKind.Medical) != 0 && (p.Value & (WordKind.FirstName | WordKind.LastName)) != 0
+            && (p.Value & (WordKind.Clinical | WordKind.Eponym)) == 0).Select(static p => p.Key).ToList();
+        foreach (var word in medicalNames)
+        {
+            words[word] &= ~WordKind.Medical;
+        }
+
+        var phrases = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        using (var reader = Open("place-phrases.txt.gz"))
+        {
+            while (reader.ReadLine() is { Length: > 0 } line)
+            {
+                phrases.Add(line);
+            }
+        }
+
+        counts["place-phrases"] = phrases.Count;
+        return new PhiLexicon(words.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), phrases.ToFrozenSet(StringComparer.OrdinalIgnoreCase), counts);
+
+        static StreamReader Open(string file)
+        {
+            var raw = typeof(PhiLexicon).Assembly.GetManifestResourceStream("ClinChat.Phi.Dictionaries." + file)
+                ?? throw new InvalidOperationException($"Embedded PHI dictionary '{file}' is missing from the build.");
+            return new StreamReader(file.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(raw, CompressionMode.Decompress) : raw);
+        }
 
         void Load(string file, WordKind kind)
         {
-            var assembly = typeof(PhiLexicon).Assembly;
-            using var raw = assembly.GetManifestResourceStream("ClinChat.Phi.Dictionaries." + file)
-                ?? throw new InvalidOperationException($"Embedded PHI dictionary '{file}' is missing from the build.");
-            using Stream stream = file.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(raw, CompressionMode.Decompress) : raw;
-            using var reader = new StreamReader(stream);
+            using var reader = Open(file);
             var count = 0;
             while (reader.ReadLine() is { } line)
             {
