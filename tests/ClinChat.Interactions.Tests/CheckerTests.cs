@@ -97,6 +97,23 @@ public sealed class CheckerTests
     [InlineData("amiodarone", "sofosbuvir")]
     [InlineData("disulfiram", "alcohol")]
     [InlineData("ethinyl estradiol", "rifampin")]
+    // Added with the 2026.11.2 rules: boosters, inducers, oncology, immunomodulators, nephrotoxicity.
+    [InlineData("Tybost", "amiodarone")]
+    [InlineData("rifampin", "Descovy")]
+    [InlineData("Tivicay", "carbamazepine")]
+    [InlineData("gentamicin", "vancomycin")]
+    [InlineData("tobramycin", "Lasix")]
+    [InlineData("methotrexate sodium", "amoxicillin")]
+    [InlineData("Xeljanz", "Humira")]
+    [InlineData("tofacitinib", "tacrolimus")]
+    [InlineData("Imbruvica", "Eliquis")]
+    [InlineData("Prograf", "Diflucan")]
+    [InlineData("Xeloda", "Dilantin")]
+    [InlineData("oxycodone", "Nardil")]
+    [InlineData("Jevtana", "ketoconazole")]
+    [InlineData("deferiprone", "clozapine")]
+    [InlineData("Retrovir", "ganciclovir")]
+    [InlineData("Urocit-K", "Ditropan")]
     public void Check_ClassicMajorInteraction_IsMajorOrContraindicated(string a, string b)
     {
         var worst = Engine.Worst(a, b);
@@ -111,6 +128,13 @@ public sealed class CheckerTests
     [InlineData("phenelzine", "sertraline")]
     [InlineData("tizanidine", "ciprofloxacin")]
     [InlineData("Nuedexta", "phenelzine")]
+    [InlineData("Norvir", "amiodarone")]
+    [InlineData("ritonavir", "flecainide acetate")]
+    [InlineData("Coartem", "rifampin")]
+    [InlineData("Gilenya", "sotalol")]
+    [InlineData("Apokyn", "Zofran")]
+    [InlineData("Ubrelvy", "clarithromycin")]
+    [InlineData("Orilissa", "cyclosporine")]
     public void Check_LabelContraindication_IsContraindicated(string a, string b)
     {
         Assert.Equal(InteractionSeverity.Contraindicated, Engine.Worst(a, b));
@@ -132,6 +156,14 @@ public sealed class CheckerTests
     [InlineData("pantoprazole", "ondansetron")]
     [InlineData("Tylenol", "Zithromax")]
     [InlineData("vitamin D", "levothyroxine")]
+    [InlineData("lisinopril", "atorvastatin")]
+    [InlineData("losartan", "amlodipine")]
+    [InlineData("rosuvastatin", "ezetimibe")]
+    [InlineData("apixaban", "metoprolol")]
+    [InlineData("amoxicillin", "ibuprofen")]
+    [InlineData("enoxaparin", "pantoprazole")]
+    [InlineData("Humira", "methotrexate")]
+    [InlineData("Prograf", "mycophenolate mofetil")]
     public void Check_CommonNonInteractingPair_IsNotFlaggedAboveMinor(string a, string b)
     {
         var worst = Engine.Worst(a, b);
