@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ClinChat.Hosting;
+using ClinChat.Logging;
 using ClinChat.Interactions.Checking;
 using ClinChat.Telemetry;
 using ClinChat.Retrieval.Search;
@@ -47,7 +48,7 @@ internal static class ChatEndpoints
     }
 
     private static async Task<Results<Ok<ChatResponse>, ValidationProblem>> AskAsync(
-        ChatRequest request, AskService ask, ClinChatMetrics metrics, TimeProvider time, CancellationToken cancellationToken)
+        ChatRequest request, AskService ask, ClinChatMetrics metrics, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (Validate(request.Question) is { } problem)
         {
@@ -56,7 +57,11 @@ internal static class ChatEndpoints
 
         var started = time.GetTimestamp();
         var result = await ask.AskAsync(request.Question!, cancellationToken);
-        metrics.RecordQuery(result.Answer.Abstained, time.GetElapsedTime(started));
+        var elapsed = time.GetElapsedTime(started);
+        metrics.RecordQuery(result.Answer.Abstained, elapsed);
+        var logger = loggers.CreateLogger(typeof(ChatEndpoints));
+        ChatLog.QuestionScreened(logger, request.Question!.Length, string.Join(",", result.PhiRemoved), result.ScreenedQuestion);
+        ChatLog.Answered(logger, (long)elapsed.TotalMilliseconds, result.Answer.Abstained, result.Answer.Citations.Count);
         var dto = AnswerDto.From(result.Answer);
         var interactions = result.Interactions is { } report
             ? new DrugInteractionSection("Drug interaction check", InteractionSource, report)

@@ -38,6 +38,13 @@ internal static class ClinChatCli
         }
 
         root.Subcommands.Add(eval);
-        return await root.Parse(args).InvokeAsync();
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            // Bad arguments get the same one line on stderr as every command's own checks; help stays behind --help.
+            return CliOutput.Fail($"{parseResult.Errors[0].Message} (see clinchat --help)");
+        }
+
+        return await parseResult.InvokeAsync();
     }
 }

@@ -70,13 +70,13 @@ internal static class DocumentEndpoints
     private static async Task<Ok<IReadOnlyList<DocumentSummary>>> ListAsync(IKnowledgeStore store, CancellationToken cancellationToken, int offset = 0, int limit = 100) =>
         TypedResults.Ok(await store.ListDocumentsAsync(Math.Max(0, offset), Math.Clamp(limit, 1, 1000), cancellationToken));
 
-    private static async Task<Results<Ok<IngestionJob>, NotFound<Mvc.ProblemDetails>>> GetJobAsync(string jobId, IKnowledgeStore store, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<IngestionJob>, ProblemHttpResult>> GetJobAsync(string jobId, IKnowledgeStore store, CancellationToken cancellationToken) =>
         await store.GetJobAsync(jobId, cancellationToken) is { } job ? TypedResults.Ok(job) : NotFound($"No ingestion job {jobId}.");
 
-    private static async Task<Results<Ok<StoredDocument>, NotFound<Mvc.ProblemDetails>>> GetAsync(string id, IKnowledgeStore store, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<StoredDocument>, ProblemHttpResult>> GetAsync(string id, IKnowledgeStore store, CancellationToken cancellationToken) =>
         await store.GetDocumentAsync(id, cancellationToken) is { } document ? TypedResults.Ok(document) : NotFound("No such document.");
 
-    private static async Task<Results<NoContent, NotFound<Mvc.ProblemDetails>>> DeleteAsync(string id, KnowledgeBase knowledgeBase, CancellationToken cancellationToken) =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, KnowledgeBase knowledgeBase, CancellationToken cancellationToken) =>
         await knowledgeBase.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : NotFound("No such document.");
 
     private static async Task<Ok<KnowledgeBaseStatus>> StatusAsync(IKnowledgeStore store, KnowledgeIndex index, CancellationToken cancellationToken)
@@ -90,6 +90,7 @@ internal static class DocumentEndpoints
             new IndexStatus(index.IsLoaded, index.DocumentCount, index.ChunkCount, index.Dense.Count, index.Sequence, stats.ChangeSequence)));
     }
 
-    private static NotFound<Mvc.ProblemDetails> NotFound(string detail) =>
-        TypedResults.NotFound(new Mvc.ProblemDetails { Title = "Not found", Detail = detail, Status = StatusCodes.Status404NotFound, Type = "https://tools.ietf.org/html/rfc9110#section-15.5.5" });
+    // TypedResults.Problem, not NotFound(ProblemDetails): only it sends the application/problem+json media type.
+    private static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not found", type: "https://tools.ietf.org/html/rfc9110#section-15.5.5");
 }

@@ -8,7 +8,7 @@ using ClinChat.Retrieval.Search;
 namespace ClinChat.Hosting;
 
 /// <summary>A grounded answer with what screening removed and, when the question names drugs, their interactions.</summary>
-internal sealed record AskResult(GroundedAnswer Answer, SearchOutcome Outcome, IReadOnlyList<string> PhiRemoved, InteractionReport? Interactions);
+internal sealed record AskResult(GroundedAnswer Answer, SearchOutcome Outcome, string ScreenedQuestion, IReadOnlyList<string> PhiRemoved, InteractionReport? Interactions);
 
 /// <summary>
 /// The question → PHI screen → search → grounded answer pipeline that the CLI and the chat endpoint share.
@@ -29,7 +29,7 @@ internal sealed class AskService(KnowledgeIndex index, HybridSearcher searcher, 
         await index.EnsureLoadedAsync(cancellationToken);
         var outcome = await searcher.SearchAsync(screened.Text, composer.Options.MaxPassages + 2, RetrievalMode.Hybrid, cancellationToken);
         var answer = composer.Compose(screened.Text, outcome);
-        return new AskResult(answer, outcome, screened.RemovedTypes, CheckNamedDrugs(screened.Text));
+        return new AskResult(answer, outcome, screened.Text, screened.RemovedTypes, CheckNamedDrugs(screened.Text));
     }
 
     /// <summary>Interaction findings when the question names two or more drugs (found by the normaliser, not a keyword list).</summary>

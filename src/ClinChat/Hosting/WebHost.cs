@@ -1,6 +1,7 @@
 using ClinChat.Chat;
 using ClinChat.Documents;
 using ClinChat.Drugs;
+using ClinChat.Logging;
 using ClinChat.Phi;
 using ClinChat.Telemetry;
 
@@ -22,6 +23,7 @@ internal static class WebHost
         var knowledge = builder.Configuration.GetSection(KnowledgeOptions.Section).Get<KnowledgeOptions>() ?? new KnowledgeOptions();
         knowledge.DataDirectory = dataDirectory;
 
+        builder.Logging.AddPhiRedaction();
         builder.Services.AddServiceDefaults();
         builder.Services.AddKnowledge(knowledge);
         builder.Services.AddKnowledgeHosting();
