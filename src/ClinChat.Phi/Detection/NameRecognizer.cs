@@ -21,6 +21,8 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         public bool Upper;      // All capitals ("SMITH")
         public bool Stop;
         public bool Initial;    // One letter
+        public short UpperCount;
+        public short LowerCount;
     }
 
     private static readonly WordSet StopWords = Set(
@@ -34,12 +36,13 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         "is/was just again already still now well very only new old same other another outside local previous prior community general state county " +
         "university city veterans children's mr mrs ms miss dr drs dtr dau son daughter wife husband mother father brother sister friend note: " +
         "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december " +
-        "see please call page notify ask tell told asked given full face instructed found present plan begin continue aware");
+        "see please call page notify ask tell told asked given full face instructed found present plan begin continue aware law " +
+        "jesus god christ lord");
 
     private static readonly WordSet Titles = Set("dr drs dr's doctor mr mrs messrs prof professor rabbi reverend rev pastor chaplain attending attg");
     // Also abbreviations: "MS" mental status or morphine, "HO" ends many sentences ("per HO.").
     private static readonly WordSet AmbiguousTitles = Set("ms miss mx ho");
-    private static readonly WordSet WeakTitles = Set("nurse np pa rn");
+    private static readonly WordSet WeakTitles = Set("nurse np pa rn md");
 
     private static readonly WordSet Relations = Set(
         "wife husband son sons daughter daughters dtr dau mother mom father dad sister sis brother bro niece nephew friend aunt uncle grandson " +
@@ -47,7 +50,13 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         "neighbour hcp proxy poa guardian son-in-law daughter-in-law dtr-in-law sister-in-law brother-in-law stepson stepdaughter caregiver " +
         "companion roommate named name:");
 
-    private static readonly WordSet Verbs = Set("per spoke talked called paged seen contacted discussed met informed notified");
+    private static readonly WordSet Verbs = Set("per spoke talked talk speak speaking talking called paged seen contacted discussed met informed notified consult consulted");
+
+    // "Bill called", "bob visited", "JOHN STATES": a given name right before one of these is a person.
+    private static readonly WordSet AfterNameVerbs = Set("called calls phoned visited visits visiting states stated came arrived left");
+
+    // "Dick Cucchiara (resident)", "CHARLIE (SIGNIFICANT OTHER)": a role in brackets after a name.
+    private static readonly WordSet BracketRoles = Set("resident attending fellow intern np rn md pa sw social significant son daughter wife husband mother father sister brother friend hcp proxy nurse");
     private static readonly WordSet VerbLinks = Set("with to by");
 
     private static readonly WordSet Credentials = Set("md rn np rrt crna lpn msw licsw lcsw pharmd rph phd cna pa-c dds dmd mph facp facs bsn msn aprn cnm fnp dnp slp");
@@ -76,6 +85,10 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     private static readonly WordSet Facility1 = Set("kaiser mayo brigham shriners kessler");
 
     private static readonly WordSet PlacePrepositions = Set("in from of near to at");
+
+    private static readonly WordSet AcronymCues = Set("by into leave left via when");
+
+    private static readonly WordSet FacilityLeadIns = Set("from at by");
 
     // Words before "in/from/of" that say a place follows: "lives in", "son from", "home in", "flying in from".
     private static readonly WordSet PlaceLeadIns = Set(
@@ -107,10 +120,42 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
     public void Find(string text, List<PhiSpan> spans)
     {
+        var tokens = Tokenize(text, out var documentMode);
+        var all = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(tokens);
+
+        // Case is judged per line where a line has enough letters: an ALL-CAPS header does not make a mixed-case paragraph "upper".
+        var lineStart = 0;
+        for (var k = 0; k <= all.Length; k++)
+        {
+            if (k < all.Length && (k == lineStart || !text.AsSpan(all[k - 1].End, all[k].Start - all[k - 1].End).Contains('\n')))
+            {
+                continue;
+            }
+
+            var line = all[lineStart..k];
+            int upper = 0, lower = 0;
+            foreach (ref readonly var tok in line)
+            {
+                upper += tok.UpperCount;
+                lower += tok.LowerCount;
+            }
+
+            var mode = upper + lower < 40 ? documentMode : ModeOf(upper, lower);
+            ScanLine(text, line, mode, spans);
+            lineStart = k;
+        }
+    }
+
+    private static CaseMode ModeOf(int upper, int lower)
+    {
+        var letters = upper + lower;
+        return letters == 0 ? CaseMode.Mixed : upper > 0.6 * letters ? CaseMode.Upper : upper < 0.02 * letters ? CaseMode.Lower : CaseMode.Mixed;
+    }
+
+    private void ScanLine(string text, Span<Token> t, CaseMode mode, List<PhiSpan> spans)
+    {
         var firstSpan = spans.Count;
-        var tokens = Tokenize(text, out var mode);
-        var n = tokens.Count;
-        var t = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(tokens);
+        var n = t.Length;
         for (var i = 0; i < n; i++)
         {
             var word = Word(text, t[i]);
@@ -126,7 +171,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
             if (Titles.Contains(word) || (WeakTitles.Contains(word) && i + 1 < n && Joined(text, t[i], t[i + 1])
                 && (!t[i].Upper && mode == CaseMode.Mixed && t[i + 1].Title
-                    || (t[i + 1].Kind & (WordKind.FirstName | WordKind.English)) == WordKind.FirstName && !t[i + 1].Stop && !IsClinical(t[i + 1].Kind))))
+                    || IsNameWord(t[i + 1].Kind) && (t[i + 1].Kind & WordKind.English) == 0 && !t[i + 1].Stop && !IsClinical(t[i + 1].Kind))))
             {
                 // "Dr. White", "dr small": after a title even English words are names.
                 TakeNameAfter(text, t, i, mode, spans, strong: true);
@@ -140,7 +185,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 continue;
             }
 
-            if (Relations.Contains(word))
+            if (Relations.Contains(word) || word.Equals("other", StringComparison.OrdinalIgnoreCase) && i > 0 && Word(text, t[i - 1]).Equals("significant", StringComparison.OrdinalIgnoreCase))
             {
                 TakeNameAfter(text, t, i, mode, spans, strong: false);
             }
@@ -152,6 +197,14 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             if (IsCredential(text, t, i, word))
             {
                 TakeNameBefore(text, t, i, mode, spans);
+            }
+            else if (i > 0 && BracketRoles.Contains(word) && LastNonSpace(text, t[i].Start) == '(')
+            {
+                TakeNameBefore(text, t, i, mode, spans, cue: true);
+            }
+            else if (i > 0 && AfterNameVerbs.Contains(word) && IsNameWord(t[i - 1].Kind) && !IsClinical(t[i - 1].Kind) && Joined(text, t[i - 1], t[i]))
+            {
+                TakeNameBefore(text, t, i, mode, spans, cue: true);
             }
             else if (word.Equals("aware", StringComparison.OrdinalIgnoreCase))
             {
@@ -254,11 +307,12 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 Upper = low == 0,
                 Stop = StopWords.Contains(span) || (start > 0 && char.IsDigit(text[start - 1])) || (i < text.Length && char.IsDigit(text[i])),
                 Initial = i - start == 1,
+                UpperCount = (short)Math.Min(up, short.MaxValue),
+                LowerCount = (short)Math.Min(low, short.MaxValue),
             });
         }
 
-        var letters = upper + lower;
-        mode = letters == 0 ? CaseMode.Mixed : upper > 0.6 * letters ? CaseMode.Upper : upper < 0.02 * letters ? CaseMode.Lower : CaseMode.Mixed;
+        mode = ModeOf(upper, lower);
         return tokens;
     }
 
@@ -289,7 +343,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         for (var k = left.End; k < right.Start; k++)
         {
             var c = text[k];
-            if (c is ' ' or '\t' or '(' or '"')
+            if (c is ' ' or '\t' or '(' or '"' || c is '\'' or '’' && k == left.End)
             {
                 continue;
             }
@@ -372,7 +426,9 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             {
                 // A title vouches even for a lower-case word no list knows as English or clinical ("Dr. cozzi").
                 ok = !tok.Stop && (mode != CaseMode.Mixed || tok.Title || tok.Upper || IsNameWord(tok.Kind)
-                    || (tok.Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical | WordKind.Eponym)) == 0 && tok.End - tok.Start >= 3);
+                    || (tok.Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical)) == 0 && tok.End - tok.Start >= 3)
+                    // "Dr Will Cole": a given name that is also a stop word, right before a capitalised surname.
+                    || tok.Stop && tok.Title && (tok.Kind & WordKind.FirstName) != 0 && j + 1 < t.Length && t[j + 1].Title && Joined(text, tok, t[j + 1]);
             }
             else if (taken > 0 && strong)
             {
@@ -448,7 +504,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             {
                 // A cue after the name is weaker than a credential: no acronyms ("EP aware"), no role words.
                 var w = Word(text, tok);
-                ok = w.Length >= 3 && !(tok.Upper && mode == CaseMode.Mixed && w.Length <= 4) && !Relations.Contains(w) && !Titles.Contains(w)
+                ok = w.Length >= 3 && PlainWord(w) && !(tok.Upper && mode == CaseMode.Mixed && w.Length <= 4) && !Relations.Contains(w) && !Titles.Contains(w)
                     && !Credentials.Contains(w) && !WeakTitles.Contains(w);
             }
 
@@ -491,10 +547,15 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         {
             headStart = i - 1;
         }
-        else if (NamePartHeads.Contains(word) && (mode != CaseMode.Mixed || t[i].Title || t[i].Upper))
+        else if (NamePartHeads.Contains(word) && (mode != CaseMode.Mixed || t[i].Title || t[i].Upper
+            || spans.Count > 0 && spans[^1].Type == PhiType.Location && t[i].Start - spans[^1].End is >= 1 and <= 2))
         {
             headStart = i;
             includeHead = true;
+            if (spans.Count > 0 && spans[^1].Type == PhiType.Location && t[i].Start - spans[^1].End is >= 1 and <= 2)
+            {
+                spans.Add(new PhiSpan(spans[^1].Start, t[i].End, PhiType.Location, 0.8));
+            }
         }
         else
         {
@@ -513,7 +574,15 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
             ref var tok = ref t[j];
             var w = Word(text, tok);
-            var generic = GenericFacilityWords.Contains(w);
+            var generic = GenericFacilityWords.Contains(w) && !w.Equals("the", StringComparison.OrdinalIgnoreCase);
+            // "General Hospital", "County Hospital": a generic word right before the head is part of the name.
+            if (generic && j == headStart - 1 && (mode != CaseMode.Mixed || tok.Title || tok.Upper))
+            {
+                start = tok.Start;
+                names++;
+                continue;
+            }
+
             var ok = !generic && !tok.Stop && !IsClinical(tok.Kind) && (mode != CaseMode.Mixed || tok.Title || tok.Upper)
                 || NamePartHeads.Contains(w) || w.Equals("st", StringComparison.OrdinalIgnoreCase) || w.Equals("saint", StringComparison.OrdinalIgnoreCase);
             if (!ok)
@@ -526,8 +595,14 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
 
         // A lone English word before "hospital" is usually a verb or adjective ("leave hospital"), unless it is a known name.
+        // "Memorial Hospital", "Union Hospital" after "to/from/at": a preposition or a transfer verb before the name vouches for it.
+        var before = start >= 0 ? FindToken(t, start, byEnd: false) - 1 : -1;
+        var vouched = before >= 0 && (FacilityLeadIns.Contains(Word(text, t[before])) || PlaceVerbs.Contains(Word(text, t[before]))
+            || before > 0 && (Word(text, t[before]).Equals("to", StringComparison.OrdinalIgnoreCase) || Word(text, t[before]).Equals("the", StringComparison.OrdinalIgnoreCase))
+                && PlaceVerbs.Contains(Word(text, t[before - 1])));
+        var nameWord = names > 0 ? Word(text, t[headStart - 1]) : default;
         if (names == 1 && mode != CaseMode.Mixed && (t[headStart - 1].Kind & WordKind.English) != 0
-            && (t[headStart - 1].Kind & (WordKind.LastName | WordKind.Place)) == 0)
+            && (t[headStart - 1].Kind & (WordKind.LastName | WordKind.Place)) == 0 && !vouched && !NamePartHeads.Contains(nameWord) && !GenericFacilityWords.Contains(nameWord))
         {
             names = 0;
         }
@@ -577,7 +652,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         if (i > 0 && tok.End - tok.Start is >= 2 and <= 5 && (tok.Upper || mode == CaseMode.Lower) && !IsClinical(tok.Kind)
             && (tok.Kind & WordKind.English) == 0 && !NonPlaceAcronyms.Contains(word)
             && (word.EndsWith("h", StringComparison.OrdinalIgnoreCase) || word.EndsWith("mc", StringComparison.OrdinalIgnoreCase))
-            && IsPlacePreposition(Word(text, t[i - 1])) && Joined(text, t[i - 1], tok))
+            && (IsPlacePreposition(Word(text, t[i - 1])) || AcronymCues.Contains(Word(text, t[i - 1]))) && Joined(text, t[i - 1], tok))
         {
             spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Location, 0.7));
         }
@@ -703,7 +778,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             j++;
         }
 
-        if (j >= t.Length || !Joined(text, t[j - 1], t[j]) || t[j].Stop)
+        if (j >= t.Length || !Joined(text, t[j - 1], t[j]))
         {
             return;
         }
@@ -745,7 +820,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
 
         ref var tok = ref t[j];
-        if ((tok.Kind & WordKind.Place) != 0 && (tok.Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical)) == 0 && tok.End - tok.Start >= 3
+        if (!tok.Stop && (tok.Kind & WordKind.Place) != 0 && (tok.Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical)) == 0 && tok.End - tok.Start >= 3
             && !NonPlaceAcronyms.Contains(Word(text, tok)))
         {
             spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Location, 0.65));
@@ -1011,7 +1086,14 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         if (first && !english && next >= 0 && !t[next].Stop && !IsClinical(t[next].Kind)
             && ((t[next].Kind & WordKind.LastName) != 0 || (t[next].Kind & WordKind.English) == 0))
         {
-            spans.Add(new PhiSpan(tok.Start, t[next].End, PhiType.Name, 0.7));
+            spans.Add(ExtendName(text, t, i, mode, 0.7));
+        }
+        else if (first && next >= 0 && !t[next].Stop && !IsClinical(t[next].Kind) && (t[next].Kind & (WordKind.English | WordKind.Eponym)) == 0
+            && (t[next].Kind & WordKind.LastName) != 0)
+        {
+            // "martin carey": an English-looking given name is vouched for by a listed surname after it (not by an unknown word:
+            // in nursing notes those are mostly misspellings, "TRACE QUIAC").
+            spans.Add(new PhiSpan(tok.Start, t[next].End, PhiType.Name, 0.65));
         }
         else if (first && !english && (tok.Kind & WordKind.Eponym) == 0 && tok.End - tok.Start >= 4)
         {
@@ -1090,7 +1172,9 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 break;
             }
 
-            var ok = tok.Initial ? char.IsUpper(text[tok.Start]) : (tok.Title || mode != CaseMode.Mixed) && (IsNameWord(tok.Kind) || (tok.Kind & WordKind.English) == 0);
+            var ok = tok.Initial ? char.IsUpper(text[tok.Start]) : (tok.Title || mode != CaseMode.Mixed) && (IsNameWord(tok.Kind) || (tok.Kind & WordKind.English) == 0
+                // "Florence Garvey", "Rita Hickey": after a given name a capitalised word is the surname even if it is also English.
+                || mode == CaseMode.Mixed && k == i + 1 && (t[i].Kind & WordKind.FirstName) != 0 && (tok.Kind & WordKind.Eponym) == 0);
             if (!ok)
             {
                 break;

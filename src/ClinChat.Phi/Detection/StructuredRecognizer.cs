@@ -37,7 +37,7 @@ internal static partial class StructuredRecognizer
     private static partial Regex PhoneContext();
 
     // Not after a digit, a slash or a decimal point; a colon or an x only when it belongs to a number ("12:30/", "x3/4"), so "HX:8/30" and "fx4/97" stay dates.
-    [GeneratedRegex(@"(?<![\d/.])(?<!\d[:xX-])(?<!\b[xX])(?<![A-Za-z]-)(?:(?<m>0?[1-9]|1[0-2])(?<s>[/-])(?<d>0?[1-9]|[12]\d|3[01])\k<s>(?<y>\d{4}|\d{2})|(?<m>0?[1-9]|1[0-2])/(?<d>0?[1-9]|[12]\d|3[01])|(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)\d{2}|(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}|(?<m>0?[1-9]|1[0-2])/(?<yy>[4-9]\d))(?![\d/%]|\.\d|-\d)", Cs)]
+    [GeneratedRegex(@"(?<![\d/.])(?<!\d[:xX-])(?<!\b[xX])(?:(?<m>0?[1-9]|1[0-2])(?<s>[/-])(?<d>0?[1-9]|[12]\d|3[01])\k<s>(?<y>\d{4}|\d{2})|(?<m>0?[1-9]|1[0-2])/(?<d>0?[1-9]|[12]\d|3[01])|(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)\d{2}|(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}|(?<m>0?[1-9]|1[0-2])/(?<yy>[4-9]\d))(?![\d/%]|\.\d|-\d)", Cs)]
     private static partial Regex NumericDate();
 
     // "6/30-7/2": a range of two month/day dates (the single-date pattern refuses a hyphen on either side).
@@ -337,8 +337,14 @@ internal static partial class StructuredRecognizer
         return text.AsSpan(from, start - from).Contains("fax", StringComparison.OrdinalIgnoreCase);
     }
 
-    [GeneratedRegex(@"(?:bipap|bi-pap|cpap|peep|psv?|simv|vent|settings|ac|imv|ipap|epap)\b", Ci)]
+    [GeneratedRegex(@"\b(?:bipap|bi-pap|cpap|peep|psv?|simv|ipap|epap|imv)\b", Ci)]
     private static partial Regex VentilatorBefore();
+
+    [GeneratedRegex(@"\b(?:pain|cp|c/o|discomfort|ache|aching|hurts?|rates?|rated|scale)\b|#", Ci)]
+    private static partial Regex PainNear();
+
+    [GeneratedRegex(@"\b(?:cx|cxs|cultures?|bcx)\W{0,3}$", Ci)]
+    private static partial Regex CultureBefore();
 
     [GeneratedRegex(@"\b(?:on|since|from|until|till|thru|through|dated?|by|admitted|discharged|seen|born|dob|before|after)\W{0,3}$", Ci)]
     private static partial Regex DateCueBefore();
@@ -357,13 +363,23 @@ internal static partial class StructuredRecognizer
             spans.Add(new PhiSpan(m.Index, m.Index + m.Length, PhiType.Date, m.Groups["y"].Success ? 0.95 : 0.8));
         }
 
-        AddMatches(DateRange(), text, spans, PhiType.Date, 0.85);
+        foreach (var m in DateRange().EnumerateMatches(text))
+        {
+            // "crackles 1/3-1/2 up": a range of fractions is not a range of dates.
+            var range = text.AsSpan(m.Index, m.Length);
+            var dash = range.IndexOf('-');
+            if (!IsFraction(range[..dash]) && !IsFraction(range[(dash + 1)..]))
+            {
+                spans.Add(new PhiSpan(m.Index, m.Index + m.Length, PhiType.Date, 0.85));
+            }
+        }
+
         AddMatches(TextDate(), text, spans, PhiType.Date, 0.9);
         AddMatches(BareMonth(), text, spans, PhiType.Date, 0.6);
         AddValueMatches(OrdinalDay(), text, spans, PhiType.Date, 0.6);
     }
 
-    [GeneratedRegex(@"^(?:murmur|strength|pain|scale|sem|hsm|systolic|diastolic|holosystolic|motor|grip|power|reflex|vision|bilat|extremit|ue|le|ext|muscle|tab|tablet|ns|dose|amp|cup|inch|way|pulse|dp|pt pulse|edema|score|gcs|apgar|hrs?\b|hours?|up\b|positive|pos\b|neg|bottles?|btls?|bcx|blood\s+c|of\b|amps?\b|nph|strength|dose|units?\b)", Ci)]
+    [GeneratedRegex(@"^(?:murmur|strength|pain|scale|sem|hsm|systolic|diastolic|holosystolic|motor|grip|power|reflex|vision|bilat|extremit|ue|le|ext|muscle|tab|tablet|ns|dose|amp|cup|inch|way|pulse|dp|pt pulse|edema|score|gcs|apgar|hrs?\b|hours?|up\b|positive|pos\b|neg|bottles?|btls?|bcx|bl\b|bld|blood\s+c|cx|of\b|amps?\b|nph|strength|dose|units?\b)", Ci)]
     private static partial Regex RatioAfter();
 
     [GeneratedRegex(@"(?:bp|b/p|nbp|abp|sbp|cuff|pressure|murmur|strength|pain|motor|power|grade|sem|vision|rated|score|peep|ps|psv|cpap|flowby|d5|ns|bipap|bi-pap|ipap|epap|imv|simv|vent|tv|fio2|settings|ratio|i:e|strengths|ues|les|uppers|lowers|grips|gcs|apgar|scale)\W{0,3}(?:is|of|was|at|=)?\W{0,2}$", Ci)]
@@ -395,8 +411,24 @@ internal static partial class StructuredRecognizer
             return true;
         }
 
-        // Ventilator pressures ("on BiPAP 10/5", "PS 15/5"): a ventilator word shortly before and no date cue in between.
-        var wideStart = Math.Max(0, start - 30);
+        // Pain scores without the word "pain" right before: "c/o 5/10 CP", "#4/10".
+        if (!cued && d == 10 && m <= 10)
+        {
+            var nearStart = Math.Max(0, start - 25);
+            if (PainNear().IsMatch(text.AsSpan(nearStart, start - nearStart)) || PainNear().IsMatch(text.AsSpan(end, Math.Min(25, text.Length - end))))
+            {
+                return true;
+            }
+        }
+
+        // Blood culture bottles: "cx 2/4".
+        if (gradeLike && d <= 4 && CultureBefore().IsMatch(before))
+        {
+            return true;
+        }
+
+        // Ventilator pressures ("on BiPAP 10/5", "SIMV/PS, 500X10, 40%, & 5/8"): a ventilator word shortly before, no date cue.
+        var wideStart = Math.Max(0, start - 40);
         if (!cued && d <= 25 && VentilatorBefore().IsMatch(text.AsSpan(wideStart, start - wideStart)))
         {
             return true;
@@ -405,6 +437,8 @@ internal static partial class StructuredRecognizer
         // A full score out of itself ("5/5", "10/10") is never meant as a date, context or not.
         return m == d && d is 5 or 10;
     }
+
+    private static bool IsFraction(ReadOnlySpan<char> md) => md is "1/2" or "1/3" or "1/4" or "2/3" or "3/4";
 
     private static bool StartsWithMatch(ReadOnlySpan<char> after)
     {
