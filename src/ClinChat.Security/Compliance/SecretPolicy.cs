@@ -28,8 +28,11 @@ public static class SecretPolicy
         "supersecret", "super-secret-key", "insecure", "example",
     };
 
-    /// <summary>Assesses a textual secret (a JWT signing key, a password). <paramref name="knownDefaults"/> adds values the host ships.</summary>
-    public static SecretCheck Assess(string setting, string? value, IEnumerable<string>? knownDefaults = null)
+    /// <summary>
+    /// Assesses a textual secret: a signing key (base64 or text, at least <paramref name="minimumBytes"/> bytes) or a
+    /// password (pass a smaller minimum, e.g. 16). <paramref name="knownDefaults"/> adds values the host ships.
+    /// </summary>
+    public static SecretCheck Assess(string setting, string? value, int minimumBytes = MinimumKeyBytes, IEnumerable<string>? knownDefaults = null)
     {
         if (string.IsNullOrEmpty(value))
         {
@@ -44,20 +47,20 @@ public static class SecretPolicy
         }
 
         var bytes = TryBase64(trimmed) ?? Encoding.UTF8.GetBytes(trimmed);
-        return AssessKey(setting, bytes);
+        return AssessKey(setting, bytes, minimumBytes);
     }
 
-    /// <summary>Assesses binary key material: at least 32 bytes and not trivially repetitive.</summary>
-    public static SecretCheck AssessKey(string setting, ReadOnlySpan<byte> key)
+    /// <summary>Assesses binary key material: at least <paramref name="minimumBytes"/> bytes (32 by default) and not trivially repetitive.</summary>
+    public static SecretCheck AssessKey(string setting, ReadOnlySpan<byte> key, int minimumBytes = MinimumKeyBytes)
     {
         if (key.IsEmpty)
         {
             return new SecretCheck(setting, SecretState.Missing, $"{setting} is not set.");
         }
 
-        if (key.Length < MinimumKeyBytes)
+        if (key.Length < minimumBytes)
         {
-            return new SecretCheck(setting, SecretState.Weak, $"{setting} holds {key.Length} bytes; at least {MinimumKeyBytes} are required.");
+            return new SecretCheck(setting, SecretState.Weak, $"{setting} holds {key.Length} bytes; at least {minimumBytes} are required.");
         }
 
         var distinct = new HashSet<byte>();
