@@ -11,15 +11,22 @@ internal static partial class AddressRecognizer
         "(?:Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|" +
         "Square|Sq|Trail|Trl|Alley|Plaza|Loop|Pike|Crossing|Path|Row|Gateway|Rapids|Ridge|Heights|Hills?|Park|Point|Pointe|Run|Walk|Commons|Crescent|" +
         "Close|Mews|Grove|Gardens|Green|Estates?|Expressway|Freeway|Turnpike|Route|Rte|Causeway|Landing|Meadows?|Views?|Harbor|Junction|Station|" +
-        "Village|Valley|Springs?|Shores?|Creek|Brook|Falls|Island|Isle|Manor|Mill|Orchard|Pass|Pines|Port|Ranch|Radial|Stravenue|Summit|Track|Vista|Knoll|Forge|Ford|Fort|Glen|Hollow|Lake|Lakes|Oval)";
+        "Village|Valley|Springs?|Shores?|Creek|Brook|Falls|Island|Isle|Manor|Mill|Orchard|Pass|Pines|Port|Ranch|Radial|Stravenue|Summit|Track|Vista|Knoll|Forge|Ford|Fort|Glen|Hollow|Lake|Lakes|Oval|" +
+        // The rest of the USPS street suffixes (plurals included), as address generators and real mail use them.
+        "Streets|Roads|Courts|Squares|Parks|Forks?|Dams?|Bypass|Byp|Burgs?|Camp|Canyon|Cape|Cliffs?|Clubs?|Corners?|Coves?|Crest|Curve|Dale|Divide|" +
+        "Extensions?|Fields?|Flats?|Fords|Harbors?|Haven|Inlet|Keys?|Knolls|Lights?|Locks?|Lodge|Mall|Motorway|Mount|Mountains?|Neck|Overpass|" +
+        "Prairie|Ramp|Rest|Routes|Shoals?|Skyway|Spurs?|Stream|Throughway|Tunnel|Underpass|Unions?|Ville|Vistas|Walks|Wall|Ways|Wells?|Centers?|Plains?|Ports|Ridges|Drives|Lanes|Ranches|Passage|Ovals|Glens|Groves|Gardens|Pine|Parkways|Hills|Isles|Islands|Brooks|Trails|Viaduct|Lanes)";
 
     private const string Unit = @"(?:,?\s*(?:Apt|Apartment|Suite|Ste|Unit|Bldg|Building|Floor|Fl|Room|Rm|#)\.?\s*#?\s*[A-Z0-9-]{1,6})?";
 
     // Trailing "\nCity\n, ST\n Country 12345", "|> Suite 12|> Espoo|> Finland 02100" or ", Baltimore, MD 21201": each segment is a
     // whole line or comma field holding only capitalised words, a unit, a state code or a postal code.
     private const string Code = @"(?:\d{3,6}(?:[ -]\d{2,4})?|[A-Z]\d[A-Z][ ]?\d[A-Z]\d|\d{4}[ ]?[A-Z]{2})";
-    private const string Segment = @"(?:(?:Apt|Apartment|Suite|Ste|Unit|Bldg|Building|Floor|Fl|Room|Rm)\.?[ \t]*#?[ \t]*[A-Z0-9-]{1,6}|" + Cap + @"(?:[ \t]+" + Cap + @"){0,3}(?:[ \t]+(?:[A-Z]{2}|nan))?(?:[ \t]+" + Code + @")?|[A-Z]{2}(?:[ \t]+" + Code + @")?|nan|" + Code + @")";
-    private const string Tail = @"(?:[ \t]*(?:,|\n[ \t>|]*\n?)[ \t>|]*" + Segment + @"(?=[ \t]*(?:[,\n.?!;)]|$))){0,5}";
+    private const string Particle = @"(?:de|del|della|da|do|dos|das|di|du|la|le|van|von|der|den|ten|y|e|am|an|im|sur|upon|on)";
+    private const string PlaceName = Cap + @"(?:[ \t]+(?:" + Particle + @"[ \t]+)?" + Cap + @"){0,3}(?:[ \t]+\(\p{L}+\))?";
+    private const string Segment = @"(?:(?:Apt|Apartment|Suite|Ste|Unit|Bldg|Building|Floor|Fl|Room|Rm)\.?[ \t]*#?[ \t]*[A-Z0-9-]{1,6}|" + PlaceName + @"(?:[ \t]+(?:[A-Z]{2,3}|nan))?(?:[ \t]+" + Code + @")?|[A-Z]{2,3}(?:[ \t]+" + Code + @")?|nan(?:[ \t]+" + Code + @")?|" + Code + @")";
+    // Segments are separated by a comma or a line break (a blank line or a "> " quote prefix too), at most two at a time.
+    private const string Tail = @"(?:[ \t]*[,\n][ \t>|]*(?:[,\n][ \t>|]*){0,2}" + Segment + @"(?=[ \t]*(?:[,\n.?!;)]|$))){0,6}";
 
     // "28245 Puruntie 82", "233 Erzsébet tér 19.", "86036 Rua do Arenque 1634": house or building number, street words, number.
     private const string StreetWord = @"[\p{L}][\p{L}'’-]*\.?";
@@ -28,7 +35,9 @@ internal static partial class AddressRecognizer
     [GeneratedRegex(
         @"(?<![\w-])\d{1,6}[A-Z]?(?:\s+\d{1,5})?\s+(?:[NSEW]\.?\s+)?(?:" + Cap + @"\s+){0,3}?" + Suffix + @"\b\.?(?:\s+\d{1,5}\b)?" + Unit + Tail +
         @"|\b(?:Rue|Rua|Via|Calle|Avenida|Avenue|Av\.|ul\.|Piazza|Piazzetta|Viale|Corso|Largo|Strada|Travessa|Praça|Plac|Aleja|Al\.)\s+(?:" + Cap + @"\s+){0,3}?(?:" + Cap + @"\s+)?\d{1,5}[a-z]?\b" + Unit + Tail +
-        @"|\b\d{1,5}\s+(?:Rue|Rua|Via|Calle|Avenida|Avenue)\s+(?:" + Cap + @"\s*){1,4}" + Tail +
+        @"|\b\d{1,6}(?:\s+\d{1,5})?\s+(?:Rue|Rua|Via|Calle|Avenida|Avenue|Strada|Viale|Piazza|Corso)\s+(?:(?:" + Particle + @"\s+)?" + Cap + @"\s*){1,4}(?:\d{1,5}\b)?" + Unit + Tail +
+        // "the corner of 159 Venizelou str and Rennie Union": an intersection; the second street starts with a capital.
+        @"|(?:\bthe\s+)?\bcorner\s+of\s+(?=[^\n]{0,40}?\d)[^\n,;?!]{3,60}?\s+and\s+[\p{Lu}][\p{L}'’.-]*(?:[ \t]+[\p{L}][\p{L}'’.-]*){0,3}" +
         @"|\b(?:\d{1,6}[ \t]+)?[\p{Lu}][\p{L}-]*(?:gata|gatan|gade|vej|veien|vegen|weg|straße|strasse|str\.|gasse|laan|straat|katu|tie|kuja|polku|utca|ulica|cesta|iela|gatve|tee|vegur|allee|platz|plein|kade|singel|ova|ská|ho)\s+\d{1,5}[a-z]?\b" + Unit + Tail +
         @"|\b[\p{Lu}][\p{L}-]+(?:\s+[\p{Lu}][\p{L}-]+){0,2}\s+u\.\s+\d{1,5}\.?" +
         @"|\b(?:\d{1,6}[ \t]+)?P\.?\s?O\.?\s+Box\s+\d{1,6}" + Unit + Tail +
@@ -66,8 +75,9 @@ internal static partial class AddressRecognizer
         foreach (var range in words.Split(' '))
         {
             var word = words[range].TrimEnd('.');
-            if (word.IsEmpty)
+            if (word.Length <= 2 && words[range].EndsWith('.') || word.IsEmpty)
             {
+                // Abbreviations such as "ul." or "Λ." say nothing either way.
                 continue;
             }
 

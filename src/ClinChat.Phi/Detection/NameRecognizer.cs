@@ -100,6 +100,10 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
     private static readonly WordSet NameCueIs = Set("is was are were");
 
+    private static readonly WordSet SubjectVerbs = Set(
+        "is was has had will would said says told asked shouted replied answered lives lived spent began begins wrote writes works worked " +
+        "went goes came comes called visited arrived left died married met thinks thought wants wanted loves loved knows knew says");
+
     private static readonly WordSet Coordinators = Set("and &");
 
     private static readonly WordSet UnitWords = Set("mg mcg cc ml l units unit u hrs hr h min mins kg g meq mmol x times days weeks mos months yrs years liters lpm");
@@ -120,6 +124,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
     public void Find(string text, List<PhiSpan> spans)
     {
+        var firstSpan = spans.Count;
         var tokens = Tokenize(text, out var documentMode);
         var all = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(tokens);
 
@@ -143,6 +148,48 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             var mode = upper + lower < 40 ? documentMode : ModeOf(upper, lower);
             ScanLine(text, line, mode, spans);
             lineStart = k;
+        }
+
+        Propagate(text, all, spans, firstSpan);
+    }
+
+    /// <summary>
+    /// A name found once with a cue ("Dr. Okonkwo", "son Smokey") is a name wherever else the same word appears in the document
+    /// ("Okonkwo called back"). Only words no list knows as English or clinical travel, so one doubtful finding cannot spread.
+    /// </summary>
+    private static void Propagate(string text, Span<Token> t, List<PhiSpan> spans, int firstSpan)
+    {
+        HashSet<string>? names = null;
+        var count = spans.Count;
+        for (var s = firstSpan; s < count; s++)
+        {
+            if (spans[s].Type != PhiType.Name || spans[s].Confidence < 0.7)
+            {
+                continue;
+            }
+
+            for (var k = FindToken(t, spans[s].Start, byEnd: false); k >= 0 && k < t.Length && t[k].End <= spans[s].End; k++)
+            {
+                if (!t[k].Initial && t[k].End - t[k].Start >= 3 && (t[k].Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical | WordKind.Eponym)) == 0
+                    && !t[k].Stop)
+                {
+                    (names ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase)).Add(text[t[k].Start..t[k].End]);
+                }
+            }
+        }
+
+        if (names is null)
+        {
+            return;
+        }
+
+        var lookup = names.GetAlternateLookup<ReadOnlySpan<char>>();
+        foreach (ref readonly var tok in t)
+        {
+            if (tok.End - tok.Start >= 3 && lookup.Contains(Word(text, tok)))
+            {
+                spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Name, 0.6));
+            }
         }
     }
 
@@ -392,7 +439,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         return IsNameWord(token.Kind) || (token.Kind & WordKind.English) == 0;
     }
 
-    private static void TakeNameAfter(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans, bool strong, bool verb = false, bool anyGap = false)
+    private void TakeNameAfter(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans, bool strong, bool verb = false, bool anyGap = false)
     {
         var j = i + 1;
         if (verb && j + 1 < t.Length && VerbLinks.Contains(Word(text, t[j])) && Joined(text, t[i], t[j]))
@@ -440,7 +487,8 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 // Relatives and verbs vouch less: the word itself must look like a name.
                 ok = !tok.Stop && !IsClinical(tok.Kind) && (mode == CaseMode.Mixed
                     ? (tok.Title || tok.Upper) && (IsNameWord(tok.Kind) || (tok.Kind & WordKind.English) == 0 || taken > 0 && start >= 0)
-                    : (tok.Kind & WordKind.FirstName) != 0 && (!verb || (tok.Kind & WordKind.English) == 0) || (tok.Kind & (WordKind.English | WordKind.Medical)) == 0 && tok.End - tok.Start > 2);
+                    : (tok.Kind & WordKind.FirstName) != 0 && (!verb || (tok.Kind & WordKind.English) == 0)
+                        || (tok.Kind & (WordKind.English | WordKind.Medical)) == 0 && tok.End - tok.Start > 2 && (IsNameWord(tok.Kind) || !IsMisspelling(Word(text, tok))));
                 if (ok && verb && taken == 0 && mode != CaseMode.Mixed && !IsNameWord(tok.Kind))
                 {
                     ok = false;
@@ -676,7 +724,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         return ' ';
     }
 
-    private static void TakePlaceAfter(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans)
+    private void TakePlaceAfter(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans)
     {
         var j = i + 1;
         // Skip the preposition and article: "transferred to the X", "lives in X".
@@ -701,7 +749,8 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
             ref var tok = ref t[k];
             var ok = !tok.Stop && !IsClinical(tok.Kind) && tok.End - tok.Start >= 3 && !NonPlaceAcronyms.Contains(Word(text, tok))
-                && (tok.Kind & (WordKind.English | WordKind.Eponym)) == 0 && (mode != CaseMode.Mixed || tok.Title || tok.Upper);
+                && (tok.Kind & (WordKind.English | WordKind.Eponym)) == 0 && (mode != CaseMode.Mixed || tok.Title || tok.Upper)
+                && ((tok.Kind & WordKind.Place) != 0 || !IsMisspelling(Word(text, tok)));
             if (!ok)
             {
                 break;
@@ -750,7 +799,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     /// <summary>Between a name cue and the name: spaces, a colon, a question mark, quotes; no line break.</summary>
     private static bool CueGap(string text, in Token left, in Token right)
     {
-        if (right.Start - left.End > 4)
+        if (right.Start - left.End > 12)
         {
             return false;
         }
@@ -849,7 +898,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     /// Wards and units named like places: "to Quartermain 2", "ON QUARTERMAIN 6", "Plan: Ellison 12": a word no list knows as
     /// English or clinical, right after "to/on/from/at/into" or a colon, followed by a one- or two-digit floor and no unit.
     /// </summary>
-    private static void WardName(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans)
+    private void WardName(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans)
     {
         ref var tok = ref t[i];
         var word = Word(text, tok);
@@ -891,6 +940,11 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
 
         if (unitEnd > after && UnitWords.Contains(text.AsSpan(after, unitEnd - after)))
+        {
+            return;
+        }
+
+        if (IsMisspelling(word))
         {
             return;
         }
@@ -1040,7 +1094,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         return candidate;
     }
 
-    private static void DictionaryName(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans)
+    private void DictionaryName(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans)
     {
         ref var tok = ref t[i];
         if (IsEponymUse(text, t, i))
@@ -1071,12 +1125,21 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             {
                 spans.Add(ExtendName(text, t, i, mode, 0.6));
             }
-            else if (tok.Kind == WordKind.None && tok.Title && tok.End - tok.Start >= 4 && !SentenceStart(text, tok.Start) && PlainWord(Word(text, tok))
-                && !LooksClinical(Word(text, tok)) && LooksLikeSurname(Word(text, tok)))
+            else if (tok.Kind == WordKind.None && tok.Title && tok.End - tok.Start >= 4 && PlainWord(Word(text, tok)) && !LooksClinical(Word(text, tok))
+                && (!SentenceStart(text, tok.Start) || LastNonSpace(text, tok.Start) == ':') && LooksLikeSurname(Word(text, tok)) && !IsMisspelling(Word(text, tok)))
             {
                 // A capitalised word that no list knows, mid-sentence, shaped like a surname (diacritics or a surname ending):
                 // clinical shorthand and misspellings ("Creat", "Nuero", "Apaced") have neither.
                 spans.Add(ExtendName(text, t, i, mode, 0.5));
+            }
+
+            else if (tok.Kind == WordKind.None && tok.Title && tok.End - tok.Start >= 5 && PlainWord(Word(text, tok)) && !LooksClinical(Word(text, tok))
+                && SentenceStart(text, tok.Start) && i + 1 < t.Length && SubjectVerbs.Contains(Word(text, t[i + 1])) && Joined(text, tok, t[i + 1])
+                && !Relations.Contains(Word(text, tok)) && !IsMisspelling(Word(text, tok)))
+            {
+                // "Mehrudin shouted at Todd", "Quionia is from ...": an unknown capitalised word, not a misspelt common word,
+                // as the subject of a person's verb.
+                spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Name, 0.5));
             }
 
             return;
@@ -1184,6 +1247,90 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
 
         return new PhiSpan(t[i].Start, end, PhiType.Name, confidence);
+    }
+
+    /// <summary>
+    /// One edit (deletion, insertion, substitution or swap of neighbours) away from an English, medical or clinical word: nursing notes
+    /// misspell freely ("Famliy", "Nuero", "AGRESS") and a misspelt common word is not a proper noun.
+    /// </summary>
+    private bool IsMisspelling(ReadOnlySpan<char> word)
+    {
+        const WordKind common = WordKind.English | WordKind.Medical | WordKind.Clinical;
+        if (word.Length is < 4 or > 30)
+        {
+            return false;
+        }
+
+        Span<char> w = stackalloc char[word.Length];
+        word.ToLowerInvariant(w);
+        Span<char> buffer = stackalloc char[word.Length + 1];
+        for (var k = 0; k < w.Length; k++)
+        {
+            // Deletion.
+            w[..k].CopyTo(buffer);
+            w[(k + 1)..].CopyTo(buffer[k..]);
+            if ((lexicon.Classify(buffer[..(w.Length - 1)]) & common) != 0)
+            {
+                return true;
+            }
+
+            // Swap of neighbours.
+            if (k + 1 < w.Length)
+            {
+                w.CopyTo(buffer);
+                (buffer[k], buffer[k + 1]) = (buffer[k + 1], buffer[k]);
+                if ((lexicon.Classify(buffer[..w.Length]) & common) != 0)
+                {
+                    return true;
+                }
+            }
+
+            // Substitution.
+            w.CopyTo(buffer);
+            for (var c = 'a'; c <= 'z'; c++)
+            {
+                buffer[k] = c;
+                if (c != w[k] && (lexicon.Classify(buffer[..w.Length]) & common) != 0)
+                {
+                    return true;
+                }
+            }
+        }
+
+        // Insertion.
+        for (var k = 0; k <= w.Length; k++)
+        {
+            w[..k].CopyTo(buffer);
+            w[k..].CopyTo(buffer[(k + 1)..]);
+            for (var c = 'a'; c <= 'z'; c++)
+            {
+                buffer[k] = c;
+                if ((lexicon.Classify(buffer[..(w.Length + 1)]) & common) != 0)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool LineStart(string text, int start)
+    {
+        for (var k = start - 1; k >= 0; k--)
+        {
+            if (text[k] == '\n')
+            {
+                return true;
+            }
+
+            if (!char.IsWhiteSpace(text[k]) && text[k] is not ('>' or '-' or '*'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool SentenceStart(string text, int start)
