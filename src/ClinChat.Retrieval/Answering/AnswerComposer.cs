@@ -140,7 +140,13 @@ public sealed class AnswerComposer(ClinicalAnalyzer analyzer, AnswerOptions opti
     {
         var words = sentence.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
 
-        // Headings and fragments ("Treatment", "Summary:") read badly as answers, and questions are not answers.
-        return words >= 4 && !sentence.TrimEnd().EndsWith('?') && sentence.Any(char.IsLower);
+        // Headings and fragments ("Treatment", "Summary:") read badly as answers, and questions are not answers:
+        // a quotable sentence has a few words, lower-case letters and ends like a sentence.
+        var trimmed = sentence.TrimEnd('"', '\'', ')', ']', '”', ' ');
+        return words >= 4
+            && sentence.Any(char.IsLower)
+            && !sentence.Contains('\n', StringComparison.Ordinal)
+            && trimmed.Length > 0
+            && trimmed[^1] is '.' or '!' or ';';
     }
 }

@@ -34,7 +34,8 @@ public sealed class ClinicalAnalyzer : Analyzer
     {
         var source = new PatternTokenizer(reader, TokenPattern, group: 0);
         TokenStream stream = new WordDelimiterFilter(Version, source,
-            WordDelimiterFlags.GENERATE_WORD_PARTS | WordDelimiterFlags.GENERATE_NUMBER_PARTS | WordDelimiterFlags.PRESERVE_ORIGINAL,
+            WordDelimiterFlags.GENERATE_WORD_PARTS | WordDelimiterFlags.GENERATE_NUMBER_PARTS | WordDelimiterFlags.PRESERVE_ORIGINAL
+                | WordDelimiterFlags.STEM_ENGLISH_POSSESSIVE,
             protWords: null);
         stream = new LowerCaseFilter(Version, stream);
         stream = new StopFilter(Version, stream, StopWords);

@@ -14,6 +14,7 @@ internal static class ClinChatCli
         root.Options.Add(context.DataDir);
 
         root.Subcommands.Add(ServeCommand.Create(context));
+        root.Subcommands.Add(Identity.UserCommands.Create(context));
         foreach (var command in KnowledgeCommands.Create(context))
         {
             root.Subcommands.Add(command);

@@ -8,9 +8,20 @@ internal static class KnowledgeHosting
 {
     public static IServiceCollection AddKnowledgeHosting(this IServiceCollection services)
     {
+        services.AddSingleton<KnowledgeReadiness>();
         services.AddHostedService<KnowledgeIndexService>();
         return services;
     }
+}
+
+/// <summary>Set once start-up (migration, starter cards, index load) has finished: what readiness reports.</summary>
+internal sealed class KnowledgeReadiness
+{
+    private volatile bool _ready;
+
+    public bool IsReady => _ready;
+
+    public void MarkReady() => _ready = true;
 }
 
 /// <summary>
@@ -23,6 +34,7 @@ internal sealed partial class KnowledgeIndexService(
     KnowledgeIndex index,
     KnowledgeOptions options,
     Telemetry.ClinChatMetrics metrics,
+    KnowledgeReadiness readiness,
     TimeProvider time,
     ILogger<KnowledgeIndexService> logger) : BackgroundService
 {
@@ -37,6 +49,7 @@ internal sealed partial class KnowledgeIndexService(
             await index.EnsureLoadedAsync(stoppingToken);
             metrics.RecordKnowledgeBase(await store.GetStatsAsync(stoppingToken));
             LogIndexLoaded(logger, index.DocumentCount, index.ChunkCount);
+            readiness.MarkReady();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

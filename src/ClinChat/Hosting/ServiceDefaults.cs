@@ -1,5 +1,4 @@
 using System.Text.Encodings.Web;
-using ClinChat.Retrieval.Indexing;
 using ClinChat.Storage;
 
 namespace ClinChat.Hosting;
@@ -38,11 +37,12 @@ internal static class ServiceDefaults
         // Liveness stays cheap: it says the process serves requests, nothing about its dependencies.
         probes.MapGet("/health", () => TypedResults.Ok(new HealthResponse("healthy")));
         probes.MapGet("/ready", async Task<Results<Ok<ReadyResponse>, JsonHttpResult<ReadyResponse>>> (
-            IKnowledgeStore store, KnowledgeIndex index, CancellationToken cancellationToken) =>
+            IKnowledgeStore store, KnowledgeReadiness readiness, CancellationToken cancellationToken) =>
         {
             var storage = await store.PingAsync(cancellationToken);
-            var response = new ReadyResponse(storage && index.IsLoaded ? "ready" : "not_ready", storage, index.IsLoaded);
-            return storage && index.IsLoaded
+            var ready = storage && readiness.IsReady;
+            var response = new ReadyResponse(ready ? "ready" : "not_ready", storage, readiness.IsReady);
+            return ready
                 ? TypedResults.Ok(response)
                 : TypedResults.Json(response, statusCode: StatusCodes.Status503ServiceUnavailable);
         });

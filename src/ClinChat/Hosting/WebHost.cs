@@ -1,6 +1,7 @@
 using ClinChat.Chat;
 using ClinChat.Documents;
 using ClinChat.Drugs;
+using ClinChat.Identity;
 using ClinChat.Logging;
 using ClinChat.Phi;
 using ClinChat.Telemetry;
@@ -31,15 +32,18 @@ internal static class WebHost
         builder.Services.AddPhi();
         builder.Services.AddDrugs();
         builder.Services.AddTelemetry();
+        builder.AddIdentityServices(knowledge.DatabasePath);
 
         var app = builder.Build();
         app.UseServiceDefaults();
+        app.UseIdentityServices();
         app.MapProbes();
         app.MapMetrics();
         app.MapChatEndpoints();
         app.MapDocumentEndpoints();
         app.MapPhiEndpoints();
         app.MapDrugEndpoints();
+        app.MapAuthEndpoints();
         return app;
     }
 }
