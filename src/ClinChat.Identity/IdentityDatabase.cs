@@ -10,6 +10,8 @@ internal sealed class IdentityDatabase
 {
     private const int SchemaVersion = 1;
     private readonly string _connectionString;
+    private readonly SemaphoreSlim _migrationGate = new(1, 1);
+    private volatile bool _migrated;
 
     public IdentityDatabase(string databasePath)
     {
@@ -24,16 +26,45 @@ internal sealed class IdentityDatabase
         }.ToString();
     }
 
+    /// <summary>A connection to a migrated database. The first use migrates: the web host starts (and answers its probes)
+    /// without waiting for the database, which a long write elsewhere may hold.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (!_migrated)
+        {
+            await MigrateAsync(cancellationToken);
+        }
+
+        return await OpenRawAsync(cancellationToken);
+    }
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await _migrationGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_migrated)
+            {
+                await MigrateOnceAsync(cancellationToken);
+                _migrated = true;
+            }
+        }
+        finally
+        {
+            _migrationGate.Release();
+        }
+    }
+
+    private async Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
     }
 
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    private async Task MigrateOnceAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenRawAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             PRAGMA journal_mode=WAL;

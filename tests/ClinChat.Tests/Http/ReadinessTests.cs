@@ -48,6 +48,7 @@ public sealed class ReadinessTests
         await blocker.CloseAsync();
 
         await server.WaitUntilAsync(async () => await server.ReadyStatusAsync() == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "readiness after storage was released");
+        await server.SignInAsync("admin");
         using var status = await server.Client.GetAsync("/api/admin/knowledge-base/status");
         Assert.Contains("\"loaded\":true", await status.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }

@@ -32,6 +32,9 @@ public sealed class ClinChatApiFixture : IAsyncLifetime
 
         // Only the readiness probe until the starter cards are in: it is what a load balancer would wait for.
         await Server.WaitUntilAsync(async () => await Server.ReadyStatusAsync() == HttpStatusCode.OK, TimeSpan.FromSeconds(120), "readiness");
+
+        // Every endpoint beyond the probes takes a bearer token: the API tests run as an admin (all roles' endpoints).
+        await Server.SignInAsync("admin");
     }
 
     public async Task DisposeAsync()

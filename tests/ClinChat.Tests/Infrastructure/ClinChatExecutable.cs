@@ -21,6 +21,13 @@ public static class ClinChatExecutable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
 
+    private static readonly Lazy<string> JwtKeyFile = new(() =>
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"clinchat-tests-jwt-{Environment.ProcessId}.key");
+        File.WriteAllText(path, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)));
+        return path;
+    });
+
     /// <summary>The host's own build output (its deps.json and runtimeconfig.json sit beside it).</summary>
     public static string DllPath { get; } = FindDll();
 
@@ -52,6 +59,13 @@ public static class ClinChatExecutable
         info.Environment.Remove("CLINCHAT_DATA_DIR");
         info.Environment.Remove("ASPNETCORE_URLS");
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+
+        // Production refuses to start without a JWT signing key: one random key for the whole test run. The suites send
+        // far more than a person's 100 requests a minute and outlive a 5-minute token; the identity tests cover those limits.
+        info.Environment["CLINCHAT_JWT_KEY_FILE"] = JwtKeyFile.Value;
+        info.Environment["ClinChat__Security__RateLimitPerMinute"] = "100000";
+        info.Environment["ClinChat__Identity__AccessTokenLifetime"] = "01:00:00";
+        info.Environment["ClinChat__Identity__IdleTimeout"] = "02:00:00";
         info.Environment["NO_COLOR"] = "1";
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 
 namespace ClinChat.Tests.Infrastructure;
@@ -77,6 +78,35 @@ public sealed partial class ClinChatServer : IAsyncDisposable
 
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>
+    /// Creates a user with <paramref name="role"/> through the CLI (`clinchat users add` on this server's data directory),
+    /// signs in (with a TOTP code for roles that require MFA) and sends the access token with every request of
+    /// <see cref="Client"/> from now on. Returns the access token.
+    /// </summary>
+    public async Task<string> SignInAsync(string role = "admin", string? username = null)
+    {
+        username ??= $"test-{role.Replace('_', '-')}-{Guid.NewGuid():n}"[..24];
+        var created = await ClinChatExecutable.RunAsync(["--data-dir", DataDirectory, "users", "add", username, "--role", role]);
+        if (created.ExitCode != 0)
+        {
+            throw new InvalidOperationException("clinchat users add failed: " + created);
+        }
+
+        var user = System.Text.Json.Nodes.JsonNode.Parse(created.StdoutLines[0])!;
+        var secret = (string?)user["mfa"]?["secret"];
+        var totp = secret is null ? null : new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(secret)).ComputeTotp();
+        using var response = await Client.PostAsJsonAsync("/api/auth/login", new { username, password = (string)user["password"]!, totp });
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"sign-in as {username} failed: {(int)response.StatusCode} {body}");
+        }
+
+        var token = (string)System.Text.Json.Nodes.JsonNode.Parse(body)!["access_token"]!;
+        Client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return token;
     }
 
     public async Task<HttpStatusCode> ReadyStatusAsync()
