@@ -122,7 +122,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         public bool Contains(ReadOnlySpan<char> word) => _lookup.Contains(word);
     }
 
-    public void Find(string text, List<PhiSpan> spans)
+    public void Find(string text, List<PhiSpan> spans, DetectionDeadline deadline = default)
     {
         var firstSpan = spans.Count;
         var tokens = Tokenize(text, out var documentMode);
@@ -146,6 +146,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             }
 
             var mode = upper + lower < 40 ? documentMode : ModeOf(upper, lower);
+            deadline.Check();
             ScanLine(text, line, mode, spans);
             lineStart = k;
         }
@@ -230,6 +231,13 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 // "my name is Siiri", "maiden name: Clark", "call me Csanád": the cue vouches like a title.
                 TakeNameAfter(text, t, cue, mode, spans, strong: true, anyGap: true);
                 continue;
+            }
+
+            if ((word.Equals("patient", StringComparison.OrdinalIgnoreCase) || word.Equals("pt", StringComparison.OrdinalIgnoreCase)) && t[i].End < text.Length
+                && text[t[i].End] == ':' && i + 1 < n)
+            {
+                // A header field "Patient: Okafor, Chidinma" (the word itself must look like a name: "Patient: alert" is not one).
+                TakeNameAfter(text, t, i, mode, spans, strong: false, anyGap: true);
             }
 
             if (Relations.Contains(word) || word.Equals("other", StringComparison.OrdinalIgnoreCase) && i > 0 && Word(text, t[i - 1]).Equals("significant", StringComparison.OrdinalIgnoreCase))
@@ -631,7 +639,9 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 continue;
             }
 
-            var ok = !generic && !tok.Stop && !IsClinical(tok.Kind) && (mode != CaseMode.Mixed || tok.Title || tok.Upper)
+            // A gazetteer place is a facility name even if the medical list knows it too ("Brookhaven").
+            var clinical = (tok.Kind & WordKind.Clinical) != 0 || (tok.Kind & (WordKind.Medical | WordKind.Place)) == WordKind.Medical;
+            var ok = !generic && !tok.Stop && !clinical && (mode != CaseMode.Mixed || tok.Title || tok.Upper)
                 || NamePartHeads.Contains(w) || w.Equals("st", StringComparison.OrdinalIgnoreCase) || w.Equals("saint", StringComparison.OrdinalIgnoreCase);
             if (!ok)
             {

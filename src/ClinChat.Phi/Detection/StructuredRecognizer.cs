@@ -108,7 +108,7 @@ internal static partial class StructuredRecognizer
     [GeneratedRegex(@"\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|AA|AE|AP|PR)\.?,?\s*$", Cs)]
     private static partial Regex StateBefore();
 
-    public static void Find(string text, List<PhiSpan> spans)
+    public static void Find(string text, List<PhiSpan> spans, DetectionDeadline deadline = default)
     {
         AddMatches(Email(), text, spans, PhiType.Email, 0.99);
         AddUrls(text, spans);
@@ -123,7 +123,9 @@ internal static partial class StructuredRecognizer
 
         AddValueMatches(Ssn(), text, spans, PhiType.Ssn, 0.97);
         AddPhones(text, spans);
+        deadline.Check();
         AddDates(text, spans);
+        deadline.Check();
         AddValueMatches(Age(), text, spans, PhiType.Age, 0.9);
         AddValueMatches(Mrn(), text, spans, PhiType.Mrn, 0.95);
         AddValueMatches(HealthPlan(), text, spans, PhiType.HealthPlan, 0.85);
@@ -147,6 +149,7 @@ internal static partial class StructuredRecognizer
         }
 
         AddValueMatches(License(), text, spans, PhiType.License, 0.95);
+        deadline.Check();
         foreach (var m in DeaShape().EnumerateMatches(text))
         {
             if (Checksums.Dea(text.AsSpan(m.Index, m.Length)))
