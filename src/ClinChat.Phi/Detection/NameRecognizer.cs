@@ -493,11 +493,23 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             else if (verb || taken > 0 || !strong)
             {
                 // Relatives and verbs vouch less: the word itself must look like a name.
-                ok = !tok.Stop && !IsClinical(tok.Kind) && (mode == CaseMode.Mixed
-                    ? (tok.Title || tok.Upper) && (IsNameWord(tok.Kind) || (tok.Kind & WordKind.English) == 0 || taken > 0 && start >= 0)
+                // A capital is evidence wherever it appears: in a mostly lower-case line "Carol Buckley" reads as in mixed text.
+                var capitalised = mode == CaseMode.Mixed || mode == CaseMode.Lower && tok.Title;
+                ok = !tok.Stop && !IsClinical(tok.Kind) && (capitalised
+                    ? (tok.Title || tok.Upper) && (IsNameWord(tok.Kind) || (tok.Kind & WordKind.English) == 0 || taken > 0 && start >= 0
+                        // "Sons Smokey, ...": right after a relative, a capitalised word is a name even if it is also English.
+                        || !verb && taken == 0 && tok.Title && Joined(text, t[i], tok))
+                      // Lower-case writers: "daughters sarah and margie".
+                      || !verb && taken == 0 && (tok.Kind & (WordKind.FirstName | WordKind.English)) == WordKind.FirstName
                     : (tok.Kind & WordKind.FirstName) != 0 && (!verb || (tok.Kind & WordKind.English) == 0)
                         || (tok.Kind & (WordKind.English | WordKind.Medical)) == 0 && tok.End - tok.Start > 2 && (IsNameWord(tok.Kind) || !IsMisspelling(Word(text, tok))));
                 if (ok && verb && taken == 0 && mode != CaseMode.Mixed && !IsNameWord(tok.Kind))
+                {
+                    ok = false;
+                }
+
+                // "per NC", "per CVVHF": in mixed text a short all-capital word after a verb is an abbreviation, not a surname.
+                if (ok && verb && taken == 0 && mode == CaseMode.Mixed && tok.Upper && tok.End - tok.Start <= 5 && !IsNameWord(tok.Kind))
                 {
                     ok = false;
                 }
@@ -549,7 +561,8 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         var names = 0;
         for (var j = i - 1; j >= 0 && i - j <= 4; j--)
         {
-            if (j < i - 1 && !Joined(text, t[j], t[j + 1]))
+            // A cue after the name binds only within the phrase: "EXTUB. AWARE OF PLAN" is two sentences.
+            if (j < i - 1 && !Joined(text, t[j], t[j + 1]) || j == i - 1 && cue && text.AsSpan(t[j].End, t[i].Start - t[j].End).Trim(" \t(").Length > 0)
             {
                 break;
             }
