@@ -213,3 +213,28 @@ public sealed class PhiContextCueTests(DetectorFixture fixture)
         SpanAssert.DoesNotFlag(_detector, summary, "creatinine 1.2");
     }
 }
+
+[Collection(nameof(DetectorCollection))]
+public sealed class PhiAddressCueTests(DetectorFixture fixture)
+{
+    private readonly PhiDetector _detector = fixture.Detector;
+
+    [Theory]
+    [InlineData("pt lives at 14 elm st with his wife.", "14 elm st")]
+    [InlineData("address: 2613 avenida praia 1 suite 463, mohács, hungary 24743", "mohács")]
+    [InlineData("Please ship it to 48 rue de la gare, Lyon.", "rue de la gare")]
+    public void Detect_AddressAfterCue_FlagsAddressInAnyCase(string text, string part) =>
+        SpanAssert.Flags(_detector, text, part, PhiType.Location);
+
+    [Fact]
+    public void Detect_NumberBeforeVia_IsNotAnAddress() =>
+        SpanAssert.DoesNotFlag(_detector, "bp 110-130/60 via r rad aline, dopa weaned.", "aline");
+
+    [Fact]
+    public void Detect_CuedAddress_StopsBeforeTheNextClause()
+    {
+        const string text = "She lives at 22 Harbor View Road with her daughter.";
+        SpanAssert.Flags(_detector, text, "22 Harbor View Road", PhiType.Location);
+        SpanAssert.DoesNotFlag(_detector, text, "daughter");
+    }
+}

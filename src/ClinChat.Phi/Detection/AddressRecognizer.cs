@@ -26,7 +26,7 @@ internal static partial class AddressRecognizer
     private const string PlaceName = Cap + @"(?:[ \t]+(?:" + Particle + @"[ \t]+)?" + Cap + @"){0,3}(?:[ \t]+\(\p{L}+\))?";
     private const string Segment = @"(?:(?:Apt|Apartment|Suite|Ste|Unit|Bldg|Building|Floor|Fl|Room|Rm)\.?[ \t]*#?[ \t]*[A-Z0-9-]{1,6}|" + PlaceName + @"(?:[ \t]+(?:[A-Z]{2,3}|nan))?(?:[ \t]+" + Code + @")?|[A-Z]{2,3}(?:[ \t]+" + Code + @")?|nan(?:[ \t]+" + Code + @")?|" + Code + @")";
     // Segments are separated by a comma or a line break (a blank line or a "> " quote prefix too), at most two at a time.
-    private const string Tail = @"(?:[ \t]*[,\n][ \t>|]*(?:[,\n][ \t>|]*){0,2}" + Segment + @"(?=[ \t]*(?:[,\n.?!;)]|$))){0,6}";
+    private const string Tail = @"(?:[ \t]*[,\n][ \t>|?•*]*(?:[,\n][ \t>|?•*]*){0,2}" + Segment + @"(?=[ \t]*(?:[,\n.?!;)]|$))){0,6}";
 
     // "28245 Puruntie 82", "233 Erzsébet tér 19.", "86036 Rua do Arenque 1634": house or building number, street words, number.
     private const string StreetWord = @"[\p{L}][\p{L}'’-]*\.?";
@@ -38,7 +38,7 @@ internal static partial class AddressRecognizer
     [GeneratedRegex(@"\b(?:Rue|Rua|Via|Calle|Avenida|Avenue|Av\.|ul\.|Piazza|Piazzetta|Viale|Corso|Largo|Strada|Travessa|Praça|Plac|Aleja|Al\.)\s+(?:" + Cap + @"\s+){0,3}?(?:" + Cap + @"\s+)?\d{1,5}[a-z]?\b" + Unit + Tail, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex EuropeanLeadingType();
 
-    [GeneratedRegex(@"\b\d{1,6}(?:\s+\d{1,5})?\s+(?:Rue|Rua|Via|Calle|Avenida|Avenue|Strada|Viale|Piazza|Corso)\s+(?:(?:" + Particle + @"\s+)?" + Cap + @"\s*){1,4}(?:\d{1,5}\b)?" + Unit + Tail, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    [GeneratedRegex(@"\b\d{1,6}(?:\s+\d{1,5})?\s+(?:Via|Avenue|(?i:rue|rua|r[úu]a|calle|avenida|strada|viale|piazza|corso))\s+(?:(?:" + Particle + @"\s+)?[\p{L}][\p{L}'’.-]*\s*){1,4}(?:\d{1,5}\b)?" + Unit + Tail, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex NumberedEuropeanType();
 
     // "the corner of 159 Venizelou str and Rennie Union": an intersection; the second street starts with a capital.
@@ -63,6 +63,11 @@ internal static partial class AddressRecognizer
     [GeneratedRegex(@"\b(?:Apt|Apartment|Suite|Ste)\.?\s*#?\s*\d{1,6}[A-Z]?\b", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex UnitOnly();
 
+    // After an address cue the number-led rest of the phrase is the address, whatever its case or language: "lives at 14 elm st",
+    // "address: 2613 avenida praia 1 suite 463, mohács, hungary 24743". It stops at a sentence end or a following clause.
+    [GeneratedRegex(@"\b(?:lives?\s+at|living\s+at|resides?\s+at|residing\s+at|address(?:\s+is)?\s*[:\-]?|located\s+at|(?:sent|send|ship|shipped|deliver|delivered|mail|mailed)\s+(?:it\s+)?to|drops?\s+you\s+off\s+at|meet\s+(?:me|you)\s+at|moved\s+to|home\s+at)\s+(?<v>\d{1,6}[a-z]?(?:\s+\d{1,5})?\s+\p{L}[^\n!?;]{2,80}?)(?=\s*(?:[\n!?;]|\.(?:\s|$)|$)|\s+(?:with|and\s+(?:is|was|has|will)|since|for|but|who|where|when|until|alone|after|before|after|in\s+(?:a|an|the)\b|on\s+(?:a|the)\b)\b)", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture | RegexOptions.IgnoreCase)]
+    private static partial Regex CuedAddress();
+
     // One regex per shape rather than one alternation: each keeps its own fast search for where it can start, which a single
     // alternation of ten shapes loses (it was the slowest part of detection on ALL-CAPS notes).
     private static readonly Func<Regex>[] Shapes = [USStreet, EuropeanLeadingType, NumberedEuropeanType, Intersection, NordicStreet, HungarianStreet, PoBox, MilitaryBox, MilitaryShip, UnitOnly];
@@ -72,6 +77,12 @@ internal static partial class AddressRecognizer
 
     public static void Find(string text, List<PhiSpan> spans, PhiLexicon lexicon, DetectionDeadline deadline = default)
     {
+        for (var m = CuedAddress().Match(text); m.Success; m = m.NextMatch())
+        {
+            var v = m.Groups["v"];
+            Add(text, v.Index, v.Index + v.Length, spans, 0.8);
+        }
+
         foreach (var shape in Shapes)
         {
             deadline.Check();
