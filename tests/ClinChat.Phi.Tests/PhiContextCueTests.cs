@@ -238,3 +238,25 @@ public sealed class PhiAddressCueTests(DetectorFixture fixture)
         SpanAssert.DoesNotFlag(_detector, text, "daughter");
     }
 }
+
+[Collection(nameof(DetectorCollection))]
+public sealed class PhiNameShapeTests(DetectorFixture fixture)
+{
+    private readonly PhiDetector _detector = fixture.Detector;
+
+    [Theory]
+    [InlineData("Have you met Radomir K Vasiliev before?", "Radomir K Vasiliev")]
+    [InlineData("Referred by Ottoline P. Graybeard last week.", "Ottoline P. Graybeard")]
+    [InlineData("The founders were Marrero and Usamov, both engineers.", "Marrero")]
+    [InlineData("The founders were Marrero and Usamov, both engineers.", "Usamov")]
+    [InlineData("Quionette spent the night at her sister's.", "Quionette")]
+    public void Detect_NameShapes_FlagsName(string text, string name) =>
+        SpanAssert.Flags(_detector, text, name, PhiType.Name);
+
+    [Theory]
+    [InlineData("Continues on Amio and Dilt gtt, rate controlled.", "Amio")]
+    [InlineData("Vitamin D level low; Group B strep negative.", "Vitamin D")]
+    [InlineData("History of Parkinson and Alzheimer disease.", "Parkinson")]
+    public void Detect_ClinicalShapes_AreNotNames(string text, string clinical) =>
+        SpanAssert.DoesNotFlag(_detector, text, clinical);
+}

@@ -100,9 +100,11 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
     private static readonly WordSet NameCueIs = Set("is was are were");
 
-    private static readonly WordSet SubjectVerbs = Set(
-        "is was has had will would said says told asked shouted replied answered lives lived spent began begins wrote writes works worked " +
-        "went goes came comes called visited arrived left died married met thinks thought wants wanted loves loved knows knew says");
+    private static readonly WordSet SubjectVerbs = Set("is was has had will would went goes came comes called visited arrived left met wants wanted knows knew");
+
+    // Verbs whose subject is a person, not a drug or a device.
+    private static readonly WordSet PersonVerbs = Set(
+        "said says told asked shouted replied answered lives lived spent began begins wrote writes works worked died married thinks thought loves loved");
 
     private static readonly WordSet Coordinators = Set("and &");
 
@@ -1132,6 +1134,11 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
         if (mode == CaseMode.Mixed)
         {
+            if (tok.Title && MiddleInitialName(text, t, i, spans) || tok.Title && NameList(text, t, i, spans))
+            {
+                return;
+            }
+
             if (!(tok.Title || tok.Upper && tok.End - tok.Start > 3) || english && !first)
             {
                 return;
@@ -1156,8 +1163,9 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 spans.Add(ExtendName(text, t, i, mode, 0.5));
             }
 
-            else if (tok.Kind == WordKind.None && tok.Title && tok.End - tok.Start >= 5 && PlainWord(Word(text, tok)) && !LooksClinical(Word(text, tok))
-                && SentenceStart(text, tok.Start) && i + 1 < t.Length && SubjectVerbs.Contains(Word(text, t[i + 1])) && Joined(text, tok, t[i + 1])
+            else if (tok.Kind == WordKind.None && tok.Title && tok.End - tok.Start >= 4 && PlainWord(Word(text, tok))
+                && SentenceStart(text, tok.Start) && i + 1 < t.Length && Joined(text, tok, t[i + 1])
+                && (PersonVerbs.Contains(Word(text, t[i + 1])) || SubjectVerbs.Contains(Word(text, t[i + 1])) && tok.End - tok.Start >= 5 && !LooksClinical(Word(text, tok)))
                 && !Relations.Contains(Word(text, tok)) && !IsMisspelling(Word(text, tok)))
             {
                 // "Mehrudin shouted at Todd", "Quionia is from ...": an unknown capitalised word, not a misspelt common word,
@@ -1245,6 +1253,72 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
 
         return false;
+    }
+
+    /// <summary>Could this capitalised token be a given name or surname (a listed name, or a word no list knows)?</summary>
+    private static bool NamePart(in Token tok) =>
+        tok.Title && !tok.Stop && !IsClinical(tok.Kind) && (tok.Kind & WordKind.Eponym) == 0
+        && (IsNameWord(tok.Kind) || (tok.Kind & WordKind.English) == 0);
+
+    // Shorthand ("Amio and Dilt") is short or ends like a drug; a surname is neither.
+    private static bool UnknownLooksLikeName(string text, in Token tok) =>
+        tok.Kind != WordKind.None || tok.End - tok.Start >= 5 && PlainWord(Word(text, tok)) && !LooksClinical(Word(text, tok));
+
+    /// <summary>"Ravil G Yefimov", "Mohmad R. Vizirov": given name, middle initial, surname.</summary>
+    private static bool MiddleInitialName(string text, Span<Token> t, int i, List<PhiSpan> spans)
+    {
+        // The initial vouches for the surname: it may also be an English word ("Graybeard").
+        if (i + 2 >= t.Length || !t[i + 1].Initial || !char.IsUpper(text[t[i + 1].Start]) || !NamePart(t[i])
+            || !(t[i + 2].Title && !t[i + 2].Stop && !IsClinical(t[i + 2].Kind) && (t[i + 2].Kind & WordKind.Eponym) == 0))
+        {
+            return false;
+        }
+
+        var gap1 = text.AsSpan(t[i].End, t[i + 1].Start - t[i].End);
+        var gap2 = text.AsSpan(t[i + 1].End, t[i + 2].Start - t[i + 1].End);
+        if (!gap1.SequenceEqual(" ") || !(gap2.SequenceEqual(" ") || gap2.SequenceEqual(". ")))
+        {
+            return false;
+        }
+
+        spans.Add(new PhiSpan(t[i].Start, t[i + 2].End, PhiType.Name, 0.7));
+        return true;
+    }
+
+    /// <summary>
+    /// "Marrero and Murphy", "Usamov, Bowers and ...": two capitalised name-like words joined by "and" or a comma, at least one of
+    /// them known to no word list, are names (lists of drugs or eponyms fail the word test).
+    /// </summary>
+    private static bool NameList(string text, Span<Token> t, int i, List<PhiSpan> spans)
+    {
+        if (!NamePart(t[i]) || SentenceStart(text, t[i].Start) && LastNonSpace(text, t[i].Start) != ':')
+        {
+            return false;
+        }
+
+        int partner;
+        if (i + 2 < t.Length && Coordinators.Contains(Word(text, t[i + 1])) && Joined(text, t[i], t[i + 1]) && Joined(text, t[i + 1], t[i + 2]))
+        {
+            partner = i + 2;
+        }
+        else if (i + 1 < t.Length && text.AsSpan(t[i].End, t[i + 1].Start - t[i].End).SequenceEqual(", "))
+        {
+            partner = i + 1;
+        }
+        else
+        {
+            return false;
+        }
+
+        if (!NamePart(t[partner]) || t[i].Kind != WordKind.None && t[partner].Kind != WordKind.None
+            || !UnknownLooksLikeName(text, t[i]) || !UnknownLooksLikeName(text, t[partner]))
+        {
+            return false;
+        }
+
+        spans.Add(new PhiSpan(t[i].Start, t[i].End, PhiType.Name, 0.6));
+        spans.Add(new PhiSpan(t[partner].Start, t[partner].End, PhiType.Name, 0.6));
+        return true;
     }
 
     private static PhiSpan ExtendName(string text, Span<Token> t, int i, CaseMode mode, double confidence)
