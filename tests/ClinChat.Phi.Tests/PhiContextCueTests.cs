@@ -260,3 +260,23 @@ public sealed class PhiNameShapeTests(DetectorFixture fixture)
     public void Detect_ClinicalShapes_AreNotNames(string text, string clinical) =>
         SpanAssert.DoesNotFlag(_detector, text, clinical);
 }
+
+[Collection(nameof(DetectorCollection))]
+public sealed class PhiFlowsheetLookAlikeTests(DetectorFixture fixture)
+{
+    private readonly PhiDetector _detector = fixture.Detector;
+
+    [Theory]
+    [InlineData("Bl glucose @ 0600-281, given 6u regular insulin.", "0600-281")]
+    [InlineData("small 2/2cm open area on coccyx", "2/2")]
+    [InlineData("CO/CI 5/3 by Fick, SVR 900s", "5/3")]
+    [InlineData("CV: AVpaced 70-74, no ectopy.", "AVpaced")]
+    public void Detect_FlowsheetValues_AreNotPhi(string text, string value) =>
+        SpanAssert.DoesNotFlag(_detector, text, value);
+
+    [Theory]
+    [InlineData("Pt calmer. Transfer to farnsworth 2 today with sitter.", "farnsworth")]
+    [InlineData("plan: transferred to brenthaven when bed available", "brenthaven")]
+    public void Detect_LowerCaseWardAfterTransfer_FlagsLocation(string text, string ward) =>
+        SpanAssert.Flags(_detector, text, ward, PhiType.Location);
+}

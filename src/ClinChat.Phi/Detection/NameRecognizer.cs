@@ -774,7 +774,8 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
             ref var tok = ref t[k];
             var ok = !tok.Stop && !IsClinical(tok.Kind) && tok.End - tok.Start >= 3 && !NonPlaceAcronyms.Contains(Word(text, tok))
-                && (tok.Kind & (WordKind.English | WordKind.Eponym)) == 0 && (mode != CaseMode.Mixed || tok.Title || tok.Upper)
+                && (tok.Kind & (WordKind.English | WordKind.Eponym)) == 0
+                && (mode != CaseMode.Mixed || tok.Title || tok.Upper || tok.End - tok.Start >= 5 && PlainWord(Word(text, tok)))
                 && ((tok.Kind & WordKind.Place) != 0 || !IsMisspelling(Word(text, tok)));
             if (!ok)
             {
@@ -927,8 +928,12 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     {
         ref var tok = ref t[i];
         var word = Word(text, tok);
-        if (word.Length < 4 || word[^1] is 'x' or 'X' || (tok.Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical | WordKind.Eponym)) != 0 || StopWords.Contains(word)
-            || mode == CaseMode.Mixed && !(tok.Title || tok.Upper) || NonPlaceAcronyms.Contains(word))
+        // Lower-case ward names in mixed text only after a transfer: "Transfer to quartermain 2".
+        var afterTransfer = i > 1 && Word(text, t[i - 1]).Equals("to", StringComparison.OrdinalIgnoreCase) && PlaceVerbs.Contains(Word(text, t[i - 2]))
+            // ... or a long plain word that ends unlike a drug ("to quartermain 6" but not "on vanco 1", "to precedex 2").
+            || word.Length >= 6 && tok.UpperCount == 0 && !LooksClinical(word);
+        if (word.Length < 4 || word[^1] is 'x' or 'X' || !PlainWord(word) || (tok.Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical | WordKind.Eponym)) != 0 || StopWords.Contains(word)
+            || mode == CaseMode.Mixed && !(tok.Title || tok.Upper || afterTransfer) || NonPlaceAcronyms.Contains(word))
         {
             return;
         }

@@ -37,7 +37,7 @@ internal static partial class StructuredRecognizer
     private static partial Regex PhoneContext();
 
     // Not after a digit, a slash or a decimal point; a colon or an x only when it belongs to a number ("12:30/", "x3/4"), so "HX:8/30" and "fx4/97" stay dates.
-    [GeneratedRegex(@"(?<![\d/.])(?<!\d[:xX-])(?<!\b[xX])(?:(?<m>0?[1-9]|1[0-2])(?<s>[/-])(?<d>0?[1-9]|[12]\d|3[01])\k<s>(?<y>\d{4}|\d{2})|(?<m>0?[1-9]|1[0-2])/(?<d>0?[1-9]|[12]\d|3[01])|(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)\d{2}|(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}|(?<m>0?[1-9]|1[0-2])/(?<yy>[4-9]\d))(?![\d/%]|\.\d|-\d)", Cs)]
+    [GeneratedRegex(@"(?<![\d/.])(?<!\d[:xX-])(?<!\b[xX])(?:(?<m>0?[1-9]|1[0-2])(?<s>[/-])(?<d>0?[1-9]|[12]\d|3[01])\k<s>(?<y>\d{4}|\d{2})|(?<m>0?[1-9]|1[0-2])/(?<d>0?[1-9]|[12]\d|3[01])|(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)\d{2}|(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}|(?<m>0?[1-9]|1[0-2])/(?<yy>[4-9]\d))(?![\d/%]|\.\d|-\d|\s?(?:cm|mm)\b)", Cs)]
     private static partial Regex NumericDate();
 
     // "6/30-7/2": a range of two month/day dates (the single-date pattern refuses a hyphen on either side).
@@ -224,7 +224,7 @@ internal static partial class StructuredRecognizer
                 digits += char.IsAsciiDigit(c) ? 1 : 0;
             }
 
-            if (digits < 7 || digits > 16 || !PossiblePhone(util, candidate))
+            if (digits < 7 || digits > 16 || !PossiblePhone(util, candidate) || IsTimeAndValue(candidate))
             {
                 continue;
             }
@@ -321,6 +321,36 @@ internal static partial class StructuredRecognizer
         return false;
     }
 
+    /// <summary>"@ 0600-281", "0430 150": a 24-hour time followed by a reading, as flowsheets write glucose or PTT checks.</summary>
+    private static bool IsTimeAndValue(ReadOnlySpan<char> candidate)
+    {
+        if (candidate.Length < 6 || candidate.Length > 9 || !char.IsAsciiDigit(candidate[0]) || candidate[4] is not ('-' or ' '))
+        {
+            return false;
+        }
+
+        var hour = (candidate[0] - '0') * 10 + (candidate[1] - '0');
+        var minute = (candidate[2] - '0') * 10 + (candidate[3] - '0');
+        var rest = candidate[5..];
+        foreach (var c in candidate[..4])
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        foreach (var c in rest)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return hour < 24 && minute < 60 && rest.Length is >= 2 and <= 4;
+    }
+
     private static bool PossiblePhone(PhoneNumberUtil util, ReadOnlySpan<char> candidate)
     {
         try
@@ -385,7 +415,7 @@ internal static partial class StructuredRecognizer
     [GeneratedRegex(@"^(?:murmur|strength|pain|scale|sem|hsm|systolic|diastolic|holosystolic|motor|grip|power|reflex|vision|bilat|extremit|ue|le|ext|muscle|tab|tablet|ns|dose|amp|cup|inch|way|pulse|dp|pt pulse|edema|score|gcs|apgar|hrs?\b|hours?|up\b|positive|pos\b|neg|bottles?|btls?|bcx|bl\b|bld|blood\s+c|cx|of\b|amps?\b|nph|strength|dose|units?\b)", Ci)]
     private static partial Regex RatioAfter();
 
-    [GeneratedRegex(@"(?:bp|b/p|nbp|abp|sbp|cuff|pressure|murmur|strength|pain|motor|power|grade|sem|vision|rated|score|peep|ps|psv|cpap|flowby|d5|ns|bipap|bi-pap|ipap|epap|imv|simv|vent|tv|fio2|settings|ratio|i:e|strengths|ues|les|uppers|lowers|grips|gcs|apgar|scale)\W{0,3}(?:is|of|was|at|=)?\W{0,2}$", Ci)]
+    [GeneratedRegex(@"(?:bp|b/p|nbp|abp|sbp|cuff|ci|co/ci|pressure|murmur|strength|pain|motor|power|grade|sem|vision|rated|score|peep|ps|psv|cpap|flowby|d5|ns|bipap|bi-pap|ipap|epap|imv|simv|vent|tv|fio2|settings|ratio|i:e|strengths|ues|les|uppers|lowers|grips|gcs|apgar|scale)\W{0,3}(?:is|of|was|at|=)?\W{0,2}$", Ci)]
     private static partial Regex RatioBefore();
 
     /// <summary>Grades, scores, fractions and ventilator settings share the m/d shape: "2/6 murmur", "5/5 strength", "10/10 pain", "1/2 NS".</summary>
