@@ -280,3 +280,21 @@ public sealed class PhiFlowsheetLookAlikeTests(DetectorFixture fixture)
     public void Detect_LowerCaseWardAfterTransfer_FlagsLocation(string text, string ward) =>
         SpanAssert.Flags(_detector, text, ward, PhiType.Location);
 }
+
+[Collection(nameof(DetectorCollection))]
+public sealed class PhiPostalCodeTests(DetectorFixture fixture)
+{
+    private readonly PhiDetector _detector = fixture.Detector;
+
+    [Theory]
+    [InlineData("She moved to a flat in Ølstykke Strand 3650 last spring.", "3650")]
+    [InlineData("The clinic in Quinta de São Tiago 3610-114 closed.", "3610-114")]
+    public void Detect_PlaceWithPostalCodeAfterIn_FlagsLocation(string text, string code) =>
+        SpanAssert.Flags(_detector, text, code, PhiType.Location);
+
+    [Theory]
+    [InlineData("ARRIVED IN MICU 2300 FROM EW.", "2300")]
+    [InlineData("Seen in Clinic 1430 today.", "1430")]
+    public void Detect_UnitAndClockTime_IsNotAPostalCode(string text, string time) =>
+        SpanAssert.DoesNotFlag(_detector, text, time);
+}

@@ -68,6 +68,10 @@ internal static partial class AddressRecognizer
     [GeneratedRegex(@"\b(?:lives?\s+at|living\s+at|resides?\s+at|residing\s+at|address(?:\s+is)?\s*[:\-]?|located\s+at|(?:sent|send|ship|shipped|deliver|delivered|mail|mailed)\s+(?:it\s+)?to|drops?\s+you\s+off\s+at|meet\s+(?:me|you)\s+at|moved\s+to|home\s+at)\s+(?<v>\d{1,6}[a-z]?(?:\s+\d{1,5})?\s+\p{L}[^\n!?;]{2,80}?)(?=\s*(?:[\n!?;]|\.(?:\s|$)|$)|\s+(?:with|and\s+(?:is|was|has|will)|since|for|but|who|where|when|until|alone|after|before|after|in\s+(?:a|an|the)\b|on\s+(?:a|the)\b)\b)", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture | RegexOptions.IgnoreCase)]
     private static partial Regex CuedAddress();
 
+    // "in København K 1421", "in Quinta de São Tiago 3610-114": a place name followed by a postal code after "in".
+    [GeneratedRegex(@"\b(?i:in)[ \t]+(?<w>[\p{Lu}][\p{L}'’.-]*(?:[ \t]+[\p{L}][\p{L}'’.-]*){0,3}?)[ \t]+(?<z>\d{4,5}(?:-\d{3,4})?|\d{3}[ ]\d{2}|\d{2}-\d{3})\b(?![ \t]*(?i:hrs?|h|am|pm|mg|ml|cc|units?|x)\b)(?![:.,]\d)", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    private static partial Regex PlaceWithPostalCode();
+
     // One regex per shape rather than one alternation: each keeps its own fast search for where it can start, which a single
     // alternation of ten shapes loses (it was the slowest part of detection on ALL-CAPS notes).
     private static readonly Func<Regex>[] Shapes = [USStreet, EuropeanLeadingType, NumberedEuropeanType, Intersection, NordicStreet, HungarianStreet, PoBox, MilitaryBox, MilitaryShip, UnitOnly];
@@ -77,6 +81,16 @@ internal static partial class AddressRecognizer
 
     public static void Find(string text, List<PhiSpan> spans, PhiLexicon lexicon, DetectionDeadline deadline = default)
     {
+        for (var m = PlaceWithPostalCode().Match(text); m.Success; m = m.NextMatch())
+        {
+            if (PlaceWordsLookLikeName(m.Groups["w"].ValueSpan, lexicon))
+            {
+                var w = m.Groups["w"];
+                var z = m.Groups["z"];
+                Add(text, w.Index, z.Index + z.Length, spans, 0.7);
+            }
+        }
+
         for (var m = CuedAddress().Match(text); m.Success; m = m.NextMatch())
         {
             var v = m.Groups["v"];
@@ -101,6 +115,36 @@ internal static partial class AddressRecognizer
                 Add(text, m.Index, m.Index + m.Length, spans, 0.75);
             }
         }
+    }
+
+    private static readonly HashSet<string> Particles = new(
+        ["de", "del", "della", "da", "do", "dos", "das", "di", "du", "la", "le", "van", "von", "der", "den", "ten", "y", "e", "am", "an", "im", "sur"],
+        StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Every word a particle or a capitalised word that no list knows as English or clinical ("København K", "ARENDAL").</summary>
+    private static bool PlaceWordsLookLikeName(ReadOnlySpan<char> words, PhiLexicon lexicon)
+    {
+        var named = false;
+        var lookup = Particles.GetAlternateLookup<ReadOnlySpan<char>>();
+        foreach (var range in words.Split(' '))
+        {
+            var word = words[range].Trim('.');
+            if (word.IsEmpty || lookup.Contains(word))
+            {
+                continue;
+            }
+
+            var kind = lexicon.Classify(word);
+            if (!char.IsUpper(word[0]) || (kind & (WordKind.Medical | WordKind.Clinical)) != 0
+                || (kind & WordKind.English) != 0 && (kind & WordKind.Place) == 0 && word.Length > 1)
+            {
+                return false;
+            }
+
+            named |= word.Length > 2;
+        }
+
+        return named;
     }
 
     private static bool StreetWordsLookLikeName(ReadOnlySpan<char> words, PhiLexicon lexicon)
