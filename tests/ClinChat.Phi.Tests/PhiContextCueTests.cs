@@ -58,11 +58,11 @@ public sealed class PhiContextCueTests(DetectorFixture fixture)
 
     [Theory]
     [InlineData("Discussed with dr. kaczmarek re: heparin drip.", "kaczmarek")]
-    [InlineData("son rob called twice overnight, updated.", "rob")]
-    [InlineData("social: bob called at 2100 for update.", "bob")]
+    [InlineData("son ned called twice overnight, updated.", "ned")]
+    [InlineData("family: ted called at 2100 for update.", "ted")]
     [InlineData("ORDERS PER TOBIAS WENDT (RESIDENT).", "WENDT")]
     [InlineData("Visited by significant other Marguerite this evening.", "Marguerite")]
-    [InlineData("Dr Will Abernathy (attending) met the family.", "Will")]
+    [InlineData("Dr Will Abernathy and the team met the family.", "Will")]
     public void Detect_LowerCaseAndRoleCues_FlagsName(string text, string name) =>
         SpanAssert.Flags(_detector, text, name, PhiType.Name);
 
@@ -76,7 +76,7 @@ public sealed class PhiContextCueTests(DetectorFixture fixture)
 
     [Theory]
     [InlineData("Pateint was comfortable overnight.", "Pateint")]
-    [InlineData("SON IN AND AGREES WITH PLAN. WIFE PRESNT ALL DAY.", "PRESNT")]
+    [InlineData("SON IN AND AGREES WITH PLAN. WIFE VISTED ALL DAY.", "VISTED")]
     public void Detect_MisspeltCommonWord_IsNotAName(string text, string misspelt) =>
         SpanAssert.DoesNotFlag(_detector, text, misspelt);
 
@@ -90,8 +90,8 @@ public sealed class PhiContextCueTests(DetectorFixture fixture)
 
     [Theory]
     [InlineData("Will transfer to Farnsworth 4 when a bed opens.", "Farnsworth")]
-    [InlineData("PLAN: WHITLOCK 7 WHEN BED AVAILABLE.", "WHITLOCK")]
-    [InlineData("CODE CALLED ON BRENTHAVEN6 AT 0300.", "BRENTHAVEN6")]
+    [InlineData("PLAN: WHITLOCK 7 ONCE TELEMETRY BED OPENS.", "WHITLOCK")]
+    [InlineData("RAPID RESPONSE ON BRENTHAVEN6 AT 0300.", "BRENTHAVEN6")]
     public void Detect_WardWithFloorNumber_FlagsLocation(string text, string ward) =>
         SpanAssert.Flags(_detector, text, ward, PhiType.Location);
 
@@ -103,10 +103,10 @@ public sealed class PhiContextCueTests(DetectorFixture fixture)
         SpanAssert.DoesNotFlag(_detector, text, clinical);
 
     [Theory]
-    [InlineData("63 YO MAN TRANSFERRED FROM MEMORIAL HOSPITAL WITH CHF.", "MEMORIAL")]
-    [InlineData("Taken to Union Hospital, then to Brookfield Regional.", "Union")]
-    [InlineData("Taken to Union Hospital, then to Brookfield Regional.", "Brookfield Regional")]
-    [InlineData("Oriented; knows she is in General Hospital.", "General")]
+    [InlineData("ADMITTED, THEN TRANSFERRED FROM MEMORIAL HOSPITAL BY AMBULANCE.", "MEMORIAL")]
+    [InlineData("Taken to Mercy Hospital, then to Brookfield Regional.", "Mercy")]
+    [InlineData("Taken to Mercy Hospital, then to Brookfield Regional.", "Brookfield Regional")]
+    [InlineData("Oriented x3, aware she is at General Hospital.", "General")]
     [InlineData("Follow up at Brookhaven Medical Center in two weeks.", "Brookhaven")]
     [InlineData("PT EVALUATED BY JHH TEAM FOR TRANSPLANT.", "JHH")]
     public void Detect_FacilityName_FlagsLocation(string text, string facility) =>
@@ -118,11 +118,11 @@ public sealed class PhiContextCueTests(DetectorFixture fixture)
 
     [Theory]
     [InlineData("PMH: MI 11/89, CABG.", "11/89")]
-    [InlineData("PRESENT HX:6/21 ONSET OF DYSPNEA", "6/21")]
+    [InlineData("HX:6/21 ONSET OF DYSPNEA", "6/21")]
     [InlineData("Intubated 2/11-2/14 for pneumonia.", "2/11-2/14")]
     [InlineData("Last chemotherapy in March of 2019.", "March of 2019")]
-    [InlineData("Progress note 12 Feb, 24 0700", "12 Feb, 24")]
-    [InlineData("last blood cx 3/23 negative", "3/23")]
+    [InlineData("Clinic letter dated 12 Feb, 24 by fax", "12 Feb, 24")]
+    [InlineData("repeat blood cx 4/17 negative", "4/17")]
     public void Detect_MoreDateShapes_FlagsDate(string text, string date) =>
         SpanAssert.Flags(_detector, text, date, PhiType.Date);
 
@@ -132,15 +132,15 @@ public sealed class PhiContextCueTests(DetectorFixture fixture)
     [InlineData("c/o 7/10 chest pain, NTG given.", "7/10")]
     [InlineData("Blood cx 2/4 bottles positive.", "2/4")]
     [InlineData("Weaned to PS 10/5 with TV 450.", "10/5")]
-    [InlineData("Crackles 1/3-1/2 up bilaterally.", "1/3-1/2")]
+    [InlineData("Rales at bases 1/3-1/2 of the way up.", "1/3-1/2")]
     public void Detect_ClinicalFractionsAndSettings_AreNotDates(string text, string lookAlike) =>
         SpanAssert.DoesNotFlag(_detector, text, lookAlike);
 
     [Theory]
-    [InlineData("his wife (202/555/0147) confirms the history", "202/555/0147")]
+    [InlineData("call the neighbour (202/555/0147) if no answer", "202/555/0147")]
     [InlineData("Please call me on 07700 900123 after five.", "07700 900123")]
     [InlineData("Reach her on +33 6 12 34 56 78 in France.", "+33 6 12 34 56 78")]
-    [InlineData("PG 48213 IF QUESTIONS", "48213")]
+    [InlineData("PAGER IS PG 48213 OVERNIGHT", "48213")]
     public void Detect_PhoneFormats_FlagsPhone(string text, string phone) =>
         SpanAssert.Flags(_detector, text, phone, PhiType.Phone);
 
@@ -149,7 +149,7 @@ public sealed class PhiContextCueTests(DetectorFixture fixture)
         SpanAssert.DoesNotFlag(_detector, "Weights 72 400 310 recorded on the flowsheet.", "72 400 310");
 
     [Theory]
-    [InlineData("My zip code is 4051.", "4051")]
+    [InlineData("Her postcode is 4051.", "4051")]
     [InlineData("Postcode: SW1A 1AA", "SW1A 1AA")]
     public void Detect_PostalCodeWithCue_FlagsLocation(string text, string code) =>
         SpanAssert.Flags(_detector, text, code, PhiType.Location);
@@ -165,7 +165,7 @@ public sealed class PhiContextCueTests(DetectorFixture fixture)
 
     [Theory]
     [InlineData("GAVE 2 UNITS FFP 2 HOURS APART.", "UNITS")]
-    [InlineData("placed on 7200 vent ac tv 700 rr 15", "vent")]
+    [InlineData("set to simv rate 12 tv 650 peep 5", "rate")]
     public void Detect_DosesAndSettingsWithNumbers_AreNotStreets(string text, string clinical) =>
         SpanAssert.DoesNotFlag(_detector, text, clinical);
 
@@ -221,14 +221,14 @@ public sealed class PhiAddressCueTests(DetectorFixture fixture)
 
     [Theory]
     [InlineData("pt lives at 14 elm st with his wife.", "14 elm st")]
-    [InlineData("address: 2613 avenida praia 1 suite 463, mohács, hungary 24743", "mohács")]
+    [InlineData("address: 58 avenida do sol 4 suite 9, coimbra, portugal 3000", "coimbra")]
     [InlineData("Please ship it to 48 rue de la gare, Lyon.", "rue de la gare")]
     public void Detect_AddressAfterCue_FlagsAddressInAnyCase(string text, string part) =>
         SpanAssert.Flags(_detector, text, part, PhiType.Location);
 
     [Fact]
     public void Detect_NumberBeforeVia_IsNotAnAddress() =>
-        SpanAssert.DoesNotFlag(_detector, "bp 110-130/60 via r rad aline, dopa weaned.", "aline");
+        SpanAssert.DoesNotFlag(_detector, "map 65-70 via l fem aline, levo weaned.", "aline");
 
     [Fact]
     public void Detect_CuedAddress_StopsBeforeTheNextClause()
@@ -247,14 +247,14 @@ public sealed class PhiNameShapeTests(DetectorFixture fixture)
     [Theory]
     [InlineData("Have you met Radomir K Vasiliev before?", "Radomir K Vasiliev")]
     [InlineData("Referred by Ottoline P. Graybeard last week.", "Ottoline P. Graybeard")]
-    [InlineData("The founders were Marrero and Usamov, both engineers.", "Marrero")]
-    [InlineData("The founders were Marrero and Usamov, both engineers.", "Usamov")]
+    [InlineData("The founders were Quillerby and Vasilakis, both engineers.", "Quillerby")]
+    [InlineData("The founders were Quillerby and Vasilakis, both engineers.", "Vasilakis")]
     [InlineData("Quionette spent the night at her sister's.", "Quionette")]
     public void Detect_NameShapes_FlagsName(string text, string name) =>
         SpanAssert.Flags(_detector, text, name, PhiType.Name);
 
     [Theory]
-    [InlineData("Continues on Amio and Dilt gtt, rate controlled.", "Amio")]
+    [InlineData("Continues on Amio and Levo gtt, rate controlled.", "Amio")]
     [InlineData("Vitamin D level low; Group B strep negative.", "Vitamin D")]
     [InlineData("History of Parkinson and Alzheimer disease.", "Parkinson")]
     public void Detect_ClinicalShapes_AreNotNames(string text, string clinical) =>
@@ -267,15 +267,15 @@ public sealed class PhiFlowsheetLookAlikeTests(DetectorFixture fixture)
     private readonly PhiDetector _detector = fixture.Detector;
 
     [Theory]
-    [InlineData("Bl glucose @ 0600-281, given 6u regular insulin.", "0600-281")]
-    [InlineData("small 2/2cm open area on coccyx", "2/2")]
-    [InlineData("CO/CI 5/3 by Fick, SVR 900s", "5/3")]
-    [InlineData("CV: AVpaced 70-74, no ectopy.", "AVpaced")]
+    [InlineData("FS glucose @ 0800-142, covered per scale.", "0800-142")]
+    [InlineData("sacral wound 3/3cm, clean base", "3/3")]
+    [InlineData("CO/CI 4/7 by thermodilution", "4/7")]
+    [InlineData("CV: Vpaced 60-62 overnight.", "Vpaced")]
     public void Detect_FlowsheetValues_AreNotPhi(string text, string value) =>
         SpanAssert.DoesNotFlag(_detector, text, value);
 
     [Theory]
-    [InlineData("Pt calmer. Transfer to farnsworth 2 today with sitter.", "farnsworth")]
+    [InlineData("Transfer to farnsworth 2 once the bed is cleaned.", "farnsworth")]
     [InlineData("plan: transferred to brenthaven when bed available", "brenthaven")]
     public void Detect_LowerCaseWardAfterTransfer_FlagsLocation(string text, string ward) =>
         SpanAssert.Flags(_detector, text, ward, PhiType.Location);
@@ -288,7 +288,7 @@ public sealed class PhiPostalCodeTests(DetectorFixture fixture)
 
     [Theory]
     [InlineData("She moved to a flat in Ølstykke Strand 3650 last spring.", "3650")]
-    [InlineData("The clinic in Quinta de São Tiago 3610-114 closed.", "3610-114")]
+    [InlineData("The clinic in Vila Nova de Gaia 4400-123 closed.", "4400-123")]
     public void Detect_PlaceWithPostalCodeAfterIn_FlagsLocation(string text, string code) =>
         SpanAssert.Flags(_detector, text, code, PhiType.Location);
 

@@ -28,7 +28,7 @@ internal static partial class AddressRecognizer
     // Segments are separated by a comma or a line break (a blank line or a "> " quote prefix too), at most two at a time.
     private const string Tail = @"(?:[ \t]*[,\n][ \t>|?•*]*(?:[,\n][ \t>|?•*]*){0,2}" + Segment + @"(?=[ \t]*(?:[,\n.?!;)]|$))){0,6}";
 
-    // "28245 Puruntie 82", "233 Erzsébet tér 19.", "86036 Rua do Arenque 1634": house or building number, street words, number.
+    // "4417 Ruiskuja 28", "12 Fő tér 7.", "86 Rua das Gaivotas 1201": house or building number, street words, number.
     private const string StreetWord = @"[\p{L}][\p{L}'’-]*\.?";
     private const string NumberedStreet = @"\d{1,6}[A-Z]?(?:[ \t]+\d{1,5})?[ \t]+(?<w>" + StreetWord + @"(?:[ \t]+" + StreetWord + @"){0,3})[ \t]+\d{1,5}[a-z]?\b\.?";
 
@@ -41,7 +41,7 @@ internal static partial class AddressRecognizer
     [GeneratedRegex(@"\b\d{1,6}(?:\s+\d{1,5})?\s+(?:Via|Avenue|(?i:rue|rua|r[úu]a|calle|avenida|strada|viale|piazza|corso))\s+(?:(?:" + Particle + @"\s+)?[\p{L}][\p{L}'’.-]*\s*){1,4}(?:\d{1,5}\b)?" + Unit + Tail, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex NumberedEuropeanType();
 
-    // "the corner of 159 Venizelou str and Rennie Union": an intersection; the second street starts with a capital.
+    // "the corner of 12 Larkspur Road and Fennimore Street": an intersection; the second street starts with a capital.
     [GeneratedRegex(@"(?:\bthe\s+)?\bcorner\s+of\s+(?=[^\n]{0,40}?\d)[^\n,;?!]{3,60}?\s+and\s+[\p{Lu}][\p{L}'’.-]*(?:[ \t]+[\p{L}][\p{L}'’.-]*){0,3}", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex Intersection();
 
@@ -64,11 +64,11 @@ internal static partial class AddressRecognizer
     private static partial Regex UnitOnly();
 
     // After an address cue the number-led rest of the phrase is the address, whatever its case or language: "lives at 14 elm st",
-    // "address: 2613 avenida praia 1 suite 463, mohács, hungary 24743". It stops at a sentence end or a following clause.
+    // "address: 58 avenida do sol 4 suite 9, coimbra, portugal 3000". It stops at a sentence end or a following clause.
     [GeneratedRegex(@"\b(?:lives?\s+at|living\s+at|resides?\s+at|residing\s+at|address(?:\s+is)?\s*[:\-]?|located\s+at|(?:sent|send|ship|shipped|deliver|delivered|mail|mailed)\s+(?:it\s+)?to|drops?\s+you\s+off\s+at|meet\s+(?:me|you)\s+at|moved\s+to|home\s+at)\s+(?<v>\d{1,6}[a-z]?(?:\s+\d{1,5})?\s+\p{L}[^\n!?;]{2,80}?)(?=\s*(?:[\n!?;]|\.(?:\s|$)|$)|\s+(?:with|and\s+(?:is|was|has|will)|since|for|but|who|where|when|until|alone|after|before|after|in\s+(?:a|an|the)\b|on\s+(?:a|the)\b)\b)", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture | RegexOptions.IgnoreCase)]
     private static partial Regex CuedAddress();
 
-    // "in København K 1421", "in Quinta de São Tiago 3610-114": a place name followed by a postal code after "in".
+    // "in Ølstykke Strand 3650", "in Vila Nova de Gaia 4400-123": a place name followed by a postal code after "in".
     [GeneratedRegex(@"\b(?i:in)[ \t]+(?<w>[\p{Lu}][\p{L}'’.-]*(?:[ \t]+[\p{L}][\p{L}'’.-]*){0,3}?)[ \t]+(?<z>\d{4,5}(?:-\d{3,4})?|\d{3}[ ]\d{2}|\d{2}-\d{3})\b(?![ \t]*(?i:hrs?|h|am|pm|mg|ml|cc|units?|x)\b)(?![:.,]\d)", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex PlaceWithPostalCode();
 
@@ -121,7 +121,7 @@ internal static partial class AddressRecognizer
         ["de", "del", "della", "da", "do", "dos", "das", "di", "du", "la", "le", "van", "von", "der", "den", "ten", "y", "e", "am", "an", "im", "sur"],
         StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Every word a particle or a capitalised word that no list knows as English or clinical ("København K", "ARENDAL").</summary>
+    /// <summary>Every word a particle or a capitalised word that no list knows as English or clinical ("Ølstykke Strand", "TROMSØ").</summary>
     private static bool PlaceWordsLookLikeName(ReadOnlySpan<char> words, PhiLexicon lexicon)
     {
         var named = false;
@@ -170,7 +170,7 @@ internal static partial class AddressRecognizer
                 accent |= c > 'z' && char.IsLetter(c);
             }
 
-            // The street proper starts with a capital and reads as a word ("Puruntie", "Erzsébet"), not a vent setting ("ps", "VT").
+            // The street proper starts with a capital and reads as a word ("Ruiskuja", "Gaivotas"), not a vent setting ("ps", "VT").
             if (first && (!char.IsUpper(word[0]) || word.Length < 3 || lower == 0 && !accent))
             {
                 return false;

@@ -52,10 +52,10 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
     private static readonly WordSet Verbs = Set("per spoke talked talk speak speaking talking called paged seen contacted discussed met informed notified consult consulted");
 
-    // "Bill called", "bob visited", "JOHN STATES": a given name right before one of these is a person.
+    // "Ted called", "nell visited", "FRED STATES": a given name right before one of these is a person.
     private static readonly WordSet AfterNameVerbs = Set("called calls phoned visited visits visiting states stated came arrived left");
 
-    // "Dick Cucchiara (resident)", "CHARLIE (SIGNIFICANT OTHER)": a role in brackets after a name.
+    // "Tobias Wendt (resident)", "MAVIS (SIGNIFICANT OTHER)": a role in brackets after a name.
     private static readonly WordSet BracketRoles = Set("resident attending fellow intern np rn md pa sw social significant son daughter wife husband mother father sister brother friend hcp proxy nurse");
     private static readonly WordSet VerbLinks = Set("with to by");
 
@@ -157,7 +157,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     }
 
     /// <summary>
-    /// A name found once with a cue ("Dr. Okonkwo", "son Smokey") is a name wherever else the same word appears in the document
+    /// A name found once with a cue ("Dr. Okonkwo", "son Teodor") is a name wherever else the same word appears in the document
     /// ("Okonkwo called back"). Only words no list knows as English or clinical travel, so one doubtful finding cannot spread.
     /// </summary>
     private static void Propagate(string text, Span<Token> t, List<PhiSpan> spans, int firstSpan)
@@ -230,7 +230,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
             if (NameCue(text, t, i, word) is var cue and >= 0)
             {
-                // "my name is Siiri", "maiden name: Clark", "call me Csanád": the cue vouches like a title.
+                // "my name is Ingeborg", "maiden name: Quiñones", "call me Radomir": the cue vouches like a title.
                 TakeNameAfter(text, t, cue, mode, spans, strong: true, anyGap: true);
                 continue;
             }
@@ -265,7 +265,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             }
             else if (word.Equals("aware", StringComparison.OrdinalIgnoreCase))
             {
-                // "E. Welsh aware", "grace dudak aware": whoever is made aware is a person; "team/family/MD aware" are stop words.
+                // "H. Lindqvist aware", "fenella brandauer aware": whoever is made aware is a person; "team/family/MD aware" are stop words.
                 TakeNameBefore(text, t, i, mode, spans, cue: true);
             }
 
@@ -481,10 +481,10 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             }
             else if (taken == 0 && strong)
             {
-                // A title vouches even for a lower-case word no list knows as English or clinical ("Dr. cozzi").
+                // A title vouches even for a lower-case word no list knows as English or clinical ("Dr. kaczmarek").
                 ok = !tok.Stop && (mode != CaseMode.Mixed || tok.Title || tok.Upper || IsNameWord(tok.Kind)
                     || (tok.Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical)) == 0 && tok.End - tok.Start >= 3)
-                    // "Dr Will Cole": a given name that is also a stop word, right before a capitalised surname.
+                    // "Dr Will Abernathy": a given name that is also a stop word, right before a capitalised surname.
                     || tok.Stop && tok.Title && (tok.Kind & WordKind.FirstName) != 0 && j + 1 < t.Length && t[j + 1].Title && Joined(text, tok, t[j + 1]);
             }
             else if (taken > 0 && strong)
@@ -495,13 +495,13 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             else if (verb || taken > 0 || !strong)
             {
                 // Relatives and verbs vouch less: the word itself must look like a name.
-                // A capital is evidence wherever it appears: in a mostly lower-case line "Carol Buckley" reads as in mixed text.
+                // A capital is evidence wherever it appears: in a mostly lower-case line "Mavis Holloway" reads as in mixed text.
                 var capitalised = mode == CaseMode.Mixed || mode == CaseMode.Lower && tok.Title;
                 ok = !tok.Stop && !IsClinical(tok.Kind) && (capitalised
                     ? (tok.Title || tok.Upper) && (IsNameWord(tok.Kind) || (tok.Kind & WordKind.English) == 0 || taken > 0 && start >= 0
-                        // "Sons Smokey, ...": right after a relative, a capitalised word is a name even if it is also English.
+                        // "Sons Teodor, ...": right after a relative, a capitalised word is a name even if it is also English.
                         || !verb && taken == 0 && tok.Title && Joined(text, t[i], tok))
-                      // Lower-case writers: "daughters sarah and margie".
+                      // Lower-case writers: "daughters ottilie and bea".
                       || !verb && taken == 0 && (tok.Kind & (WordKind.FirstName | WordKind.English)) == WordKind.FirstName
                     : (tok.Kind & WordKind.FirstName) != 0 && (!verb || (tok.Kind & WordKind.English) == 0)
                         || (tok.Kind & (WordKind.English | WordKind.Medical)) == 0 && tok.End - tok.Start > 2 && (IsNameWord(tok.Kind) || !IsMisspelling(Word(text, tok))));
@@ -563,7 +563,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         var names = 0;
         for (var j = i - 1; j >= 0 && i - j <= 4; j--)
         {
-            // A cue after the name binds only within the phrase: "EXTUB. AWARE OF PLAN" is two sentences.
+            // A cue after the name binds only within the phrase: "EXTUB. AWARE OF RESULTS" is two sentences.
             if (j < i - 1 && !Joined(text, t[j], t[j + 1]) || j == i - 1 && cue && text.AsSpan(t[j].End, t[i].Start - t[j].End).Trim(" \t(").Length > 0)
             {
                 break;
@@ -668,7 +668,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
 
         // A lone English word before "hospital" is usually a verb or adjective ("leave hospital"), unless it is a known name.
-        // "Memorial Hospital", "Union Hospital" after "to/from/at": a preposition or a transfer verb before the name vouches for it.
+        // "Memorial Hospital", "Mercy Hospital" after "to/from/at": a preposition or a transfer verb before the name vouches for it.
         var before = start >= 0 ? FindToken(t, start, byEnd: false) - 1 : -1;
         var vouched = before >= 0 && (FacilityLeadIns.Contains(Word(text, t[before])) || PlaceVerbs.Contains(Word(text, t[before]))
             || before > 0 && (Word(text, t[before]).Equals("to", StringComparison.OrdinalIgnoreCase) || Word(text, t[before]).Equals("the", StringComparison.OrdinalIgnoreCase))
@@ -842,8 +842,8 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     }
 
     /// <summary>
-    /// Gazetteer places after "in/from/of/near/to/at": multi-word names ("New Haven", "Middle River") and single words that are not
-    /// English ("Towson"). Mixed-case text needs the capital; capitals-only or lower-case notes need a lead-in ("lives in", "son from").
+    /// Gazetteer places after "in/from/of/near/to/at": multi-word names ("Ellicott City", "Glen Burnie") and single words that are not
+    /// English ("Poughkeepsie"). Mixed-case text needs the capital; capitals-only or lower-case notes need a lead-in ("lives in", "son from").
     /// </summary>
     private void GazetteerPlaceAfter(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans)
     {
@@ -921,16 +921,16 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     }
 
     /// <summary>
-    /// Wards and units named like places: "to Quartermain 2", "ON QUARTERMAIN 6", "Plan: Ellison 12": a word no list knows as
+    /// Wards and units named like places: "to Farnsworth 4", "ON WHITLOCK 6", "Plan: Brenthaven 12": a word no list knows as
     /// English or clinical, right after "to/on/from/at/into" or a colon, followed by a one- or two-digit floor and no unit.
     /// </summary>
     private void WardName(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans)
     {
         ref var tok = ref t[i];
         var word = Word(text, tok);
-        // Lower-case ward names in mixed text only after a transfer: "Transfer to quartermain 2".
+        // Lower-case ward names in mixed text only after a transfer: "Transfer to farnsworth 2".
         var afterTransfer = i > 1 && Word(text, t[i - 1]).Equals("to", StringComparison.OrdinalIgnoreCase) && PlaceVerbs.Contains(Word(text, t[i - 2]))
-            // ... or a long plain word that ends unlike a drug ("to quartermain 6" but not "on vanco 1", "to precedex 2").
+            // ... or a long plain word that ends unlike a drug ("to farnsworth 6" but not "on vanco 1", "to precedex 2").
             || word.Length >= 6 && tok.UpperCount == 0 && !LooksClinical(word);
         if (word.Length < 4 || word[^1] is 'x' or 'X' || !PlainWord(word) || (tok.Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical | WordKind.Eponym)) != 0 || StopWords.Contains(word)
             || mode == CaseMode.Mixed && !(tok.Title || tok.Upper || afterTransfer) || NonPlaceAcronyms.Contains(word))
@@ -938,7 +938,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             return;
         }
 
-        // The floor number: "Quartermain 2", "QUARTERMAIN7".
+        // The floor number: "Farnsworth 2", "BRENTHAVEN6".
         var k = tok.End;
         if (k < text.Length && text[k] == ' ')
         {
@@ -988,7 +988,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
     }
 
-    /// <summary>"E. Welsh", "Z. MILLER", "d ross": an initial then a surname (a listed surname, or a word no list knows).</summary>
+    /// <summary>"H. Lindqvist", "V. HALVORSEN", "q abernathy": an initial then a surname (a listed surname, or a word no list knows).</summary>
     private static void InitialAndSurname(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans)
     {
         if (i + 1 >= t.Length || !(char.IsUpper(text[t[i].Start]) || mode == CaseMode.Lower)
@@ -1024,7 +1024,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     }
 
     /// <summary>
-    /// Lists of names: "Drs. Ballou and Dutter", "Sons Smokey, Morris and Roger", "founders: Eklund, Michael and Hodge". A name-like
+    /// Lists of names: "Drs. Abernathy and Kowalczyk", "Sons Teodor, Anselm and Ruben", "founders: Vasiliev, Michael and Graybeard". A name-like
     /// word joined to a found name by a comma or "and" is a name too.
     /// </summary>
     private static void Coordinate(string text, Span<Token> t, CaseMode mode, List<PhiSpan> spans, int firstSpan)
@@ -1164,7 +1164,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 && (!SentenceStart(text, tok.Start) || LastNonSpace(text, tok.Start) == ':') && LooksLikeSurname(Word(text, tok)) && !IsMisspelling(Word(text, tok)))
             {
                 // A capitalised word that no list knows, mid-sentence, shaped like a surname (diacritics or a surname ending):
-                // clinical shorthand and misspellings ("Creat", "Nuero", "Apaced") have neither.
+                // clinical shorthand and misspellings ("Hgb", "Nuerology", "Vpaced") have neither.
                 spans.Add(ExtendName(text, t, i, mode, 0.5));
             }
 
@@ -1173,7 +1173,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 && (PersonVerbs.Contains(Word(text, t[i + 1])) || SubjectVerbs.Contains(Word(text, t[i + 1])) && tok.End - tok.Start >= 5 && !LooksClinical(Word(text, tok)))
                 && !Relations.Contains(Word(text, tok)) && !IsMisspelling(Word(text, tok)))
             {
-                // "Mehrudin shouted at Todd", "Quionia is from ...": an unknown capitalised word, not a misspelt common word,
+                // "Quionette shouted at Ted", "Radomir is from ...": an unknown capitalised word, not a misspelt common word,
                 // as the subject of a person's verb.
                 spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Name, 0.5));
             }
@@ -1190,8 +1190,8 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         else if (first && next >= 0 && !t[next].Stop && !IsClinical(t[next].Kind) && (t[next].Kind & (WordKind.English | WordKind.Eponym)) == 0
             && (t[next].Kind & WordKind.LastName) != 0)
         {
-            // "martin carey": an English-looking given name is vouched for by a listed surname after it (not by an unknown word:
-            // in nursing notes those are mostly misspellings, "TRACE QUIAC").
+            // "arthur pennick": an English-looking given name is vouched for by a listed surname after it (not by an unknown word:
+            // in nursing notes those are mostly misspellings, "SCANT SEROSANG").
             spans.Add(new PhiSpan(tok.Start, t[next].End, PhiType.Name, 0.65));
         }
         else if (first && !english && (tok.Kind & WordKind.Eponym) == 0 && tok.End - tok.Start >= 4)
@@ -1265,11 +1265,11 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         tok.Title && !tok.Stop && !IsClinical(tok.Kind) && (tok.Kind & WordKind.Eponym) == 0
         && (IsNameWord(tok.Kind) || (tok.Kind & WordKind.English) == 0);
 
-    // Shorthand ("Amio and Dilt") is short or ends like a drug; a surname is neither.
+    // Shorthand ("Amio and Levo") is short or ends like a drug; a surname is neither.
     private static bool UnknownLooksLikeName(string text, in Token tok) =>
         tok.Kind != WordKind.None || tok.End - tok.Start >= 5 && PlainWord(Word(text, tok)) && !LooksClinical(Word(text, tok));
 
-    /// <summary>"Ravil G Yefimov", "Mohmad R. Vizirov": given name, middle initial, surname.</summary>
+    /// <summary>"Radomir K Vasiliev", "Ottoline P. Graybeard": given name, middle initial, surname.</summary>
     private static bool MiddleInitialName(string text, Span<Token> t, int i, List<PhiSpan> spans)
     {
         // The initial vouches for the surname: it may also be an English word ("Graybeard").
@@ -1291,7 +1291,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     }
 
     /// <summary>
-    /// "Marrero and Murphy", "Usamov, Bowers and ...": two capitalised name-like words joined by "and" or a comma, at least one of
+    /// "Quillerby and Murphy", "Vasilakis, Bowers and ...": two capitalised name-like words joined by "and" or a comma, at least one of
     /// them known to no word list, are names (lists of drugs or eponyms fail the word test).
     /// </summary>
     private static bool NameList(string text, Span<Token> t, int i, List<PhiSpan> spans)
@@ -1338,7 +1338,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             }
 
             var ok = tok.Initial ? char.IsUpper(text[tok.Start]) : (tok.Title || mode != CaseMode.Mixed) && (IsNameWord(tok.Kind) || (tok.Kind & WordKind.English) == 0
-                // "Florence Garvey", "Rita Hickey": after a given name a capitalised word is the surname even if it is also English.
+                // "Mavis Holloway", "Ottilie Hart": after a given name a capitalised word is the surname even if it is also English.
                 || mode == CaseMode.Mixed && k == i + 1 && (t[i].Kind & WordKind.FirstName) != 0 && (tok.Kind & WordKind.Eponym) == 0);
             if (!ok)
             {
@@ -1353,7 +1353,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
     /// <summary>
     /// One edit (deletion, insertion, substitution or swap of neighbours) away from an English, medical or clinical word: nursing notes
-    /// misspell freely ("Famliy", "Nuero", "AGRESS") and a misspelt common word is not a proper noun.
+    /// misspell freely ("Pateint", "Nuerology", "CONFUSSED") and a misspelt common word is not a proper noun.
     /// </summary>
     private bool IsMisspelling(ReadOnlySpan<char> word)
     {

@@ -36,11 +36,11 @@ internal static partial class StructuredRecognizer
     [GeneratedRegex(@"\b(?<ctx>phone|tel|telephone|cell|cellphone|mobile|pager|beeper|beep|pgr|pg|bpr|fax|(?:home|work|office|contact)\s*(?:#|number|phone))" + Sep + @"(?<v>\(?\d[\d().\s-]{2,16}\d)(?![\d])", Ci)]
     private static partial Regex PhoneContext();
 
-    // Not after a digit, a slash or a decimal point; a colon or an x only when it belongs to a number ("12:30/", "x3/4"), so "HX:8/30" and "fx4/97" stay dates.
+    // Not after a digit, a slash or a decimal point; a colon or an x only when it belongs to a number ("12:30/", "x3/4"), so "HX:6/21" and "fx3/96" stay dates.
     [GeneratedRegex(@"(?<![\d/.])(?<!\d[:xX-])(?<!\b[xX])(?:(?<m>0?[1-9]|1[0-2])(?<s>[/-])(?<d>0?[1-9]|[12]\d|3[01])\k<s>(?<y>\d{4}|\d{2})|(?<m>0?[1-9]|1[0-2])/(?<d>0?[1-9]|[12]\d|3[01])|(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)\d{2}|(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}|(?<m>0?[1-9]|1[0-2])/(?<yy>[4-9]\d))(?![\d/%]|\.\d|-\d|\s?(?:cm|mm)\b)", Cs)]
     private static partial Regex NumericDate();
 
-    // "6/30-7/2": a range of two month/day dates (the single-date pattern refuses a hyphen on either side).
+    // "2/11-2/14": a range of two month/day dates (the single-date pattern refuses a hyphen on either side).
     [GeneratedRegex(@"(?<![\d/.])(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])-(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?![\d/%]|\.\d)", Cs)]
     private static partial Regex DateRange();
 
@@ -248,7 +248,7 @@ internal static partial class StructuredRecognizer
         AddCuedInternationalPhones(text, spans, util);
     }
 
-    // Digit groups written the way numbers are dictated abroad: "0688 872 49 99", "99 668472", "71-33-52-22", "(37) 788-063".
+    // Digit groups written the way numbers are dictated abroad: "0612 34 56 78", "99 123456", "12-34-56-78", "(21) 555-019".
     [GeneratedRegex(@"(?<![\w+/.,-])(?:\+\d{1,3}[ .-]?)?(?:\(0?\d{1,4}\)[ .-]?)?\d{2,5}(?:[ .-]\d{2,8}){1,4}(?![\w/]|[.,]\d|-\d)", Cs)]
     private static partial Regex GroupedDigits();
 
@@ -321,7 +321,7 @@ internal static partial class StructuredRecognizer
         return false;
     }
 
-    /// <summary>"@ 0600-281", "0430 150": a 24-hour time followed by a reading, as flowsheets write glucose or PTT checks.</summary>
+    /// <summary>"@ 0800-142", "2200 38": a 24-hour time followed by a reading, as flowsheets write glucose or PTT checks.</summary>
     private static bool IsTimeAndValue(ReadOnlySpan<char> candidate)
     {
         if (candidate.Length < 6 || candidate.Length > 9 || !char.IsAsciiDigit(candidate[0]) || candidate[4] is not ('-' or ' '))
@@ -460,7 +460,7 @@ internal static partial class StructuredRecognizer
             return true;
         }
 
-        // Ventilator pressures ("on BiPAP 10/5", "SIMV/PS, 500X10, 40%, & 5/8"): a ventilator word shortly before, no date cue.
+        // Ventilator pressures ("on BiPAP 10/5", "SIMV/PS 600X12, 50%, & 8/5"): a ventilator word shortly before, no date cue.
         var wideStart = Math.Max(0, start - 40);
         if (!cued && d <= 25 && VentilatorBefore().IsMatch(text.AsSpan(wideStart, start - wideStart)))
         {

@@ -42,7 +42,7 @@ internal sealed class PhiLexicon
 
     public WordKind Classify(ReadOnlySpan<char> word) => _lookup.TryGetValue(word, out var kind) ? kind : WordKind.None;
 
-    /// <summary>A multi-word place name ("new haven", "middle river"): words joined by one space, any case.</summary>
+    /// <summary>A multi-word place name ("ellicott city", "glen burnie"): words joined by one space, any case.</summary>
     public bool IsPlacePhrase(ReadOnlySpan<char> phrase) => _placePhrases.Contains(phrase);
 
     public static PhiLexicon LoadEmbedded()
@@ -57,7 +57,7 @@ internal sealed class PhiLexicon
         Load("places.txt.gz", WordKind.Place);
         Load("clinical-allow.txt", WordKind.Clinical);
 
-        // The medical word list carries a few hundred given names and surnames in lower case ("hannah", "jacobson"):
+        // The medical word list carries a few hundred given names and surnames in lower case ("amelia", "larson"):
         // a name that is not an eponym or a hand-kept clinical word is a name first.
         var medicalNames = words.Where(static p => (p.Value & WordKind.Medical) != 0 && (p.Value & (WordKind.FirstName | WordKind.LastName)) != 0
             && (p.Value & (WordKind.Clinical | WordKind.Eponym)) == 0).Select(static p => p.Key).ToList();
