@@ -53,13 +53,13 @@ public static partial class AnswerTypes
     [
         (AnswerType.Symptoms, Passage(@"\bsymptoms?\b|\bsigns\b|phenotype ontology|may (include|experience)|\bpresents? with\b|\bcomplain"), 1f),
         (AnswerType.Causes, Passage(@"\bcaused by\b|\bcauses? (of|is|are|include)\b|\bdue to\b|\bresults? from\b|\btriggered\b|\brisk factors\b|\bunderlying cause"), 1f),
-        (AnswerType.Diagnosis, Passage(@"\bdiagnos|\btests?\b|\bexam(ination)?s?\b|\bbiopsy\b|\bimaging\b|\bscreening\b|\bconfirm"), 1f),
-        (AnswerType.Treatment, Passage(@"\btreat(ed|ment|ments|ing)?\b|\btherap(y|ies)\b|\bmanagement\b|\bsurgery\b|\bmedications?\b|\bdrugs?\b|\bdose\b|\bmg\b|\brehabilitation\b|\bgive\b|\badminister"), 1f),
+        (AnswerType.Diagnosis, Passage(@"\bdiagnos|\btest(s|ing)?\b|\bexam(ination)?s?\b|\bbiopsy\b|\bimaging\b|\bscreening\b|\bconfirm|\blaborator(y|ies)\b"), 1f),
+        (AnswerType.Treatment, Passage(@"\btreat(ed|ment|ments|ing)?\b|\btherap(y|ies)\b|\bmanagement\b|\bsurgery\b|\bmedications?\b|\bdrugs?\b|\bdose\b|\bmg\b|\brehabilitation\b|\bgive\b|\badminister|\bmanag(e|ed|ing)\b|\bcure\b"), 1f),
         (AnswerType.Outlook, Passage(@"\bprognosis\b|\boutlook\b|life expectancy|\bsurviv|\brecovery\b|\bfatal\b|\bdeath\b|\bdepends on\b"), 1f),
         (AnswerType.Prevention, Passage(@"\bprevent|\breduce (your|the) risk|\bvaccin|\bavoid(ing)?\b|\bprophyla"), 1f),
         (AnswerType.RiskFactors, Passage(@"\brisk factors?\b|\bat (higher |increased )?risk\b|\bincreases? (your |the )?(risk|chance)|\bmore likely\b|talk (to|with) your doctor"), 1f),
         (AnswerType.Complications, Passage(@"\bcomplications?\b|\bcan lead to\b"), 1f),
-        (AnswerType.Frequency, Passage(@"\bprevalence\b|\bincidence\b|\bestimated\b|\baffects? (about|approximately|an estimated|fewer|more|\d)|\b1 in [\d,]+|\bper [\d,]+|\bworldwide\b|\bcases (have been )?reported\b|\bis (a )?rare\b"), 1f),
+        (AnswerType.Frequency, Passage(@"\bprevalence\b|\bincidence\b|\bfrequency\b|\bestimated\b|\baffects? (about|approximately|an estimated|fewer|more|\d)|\b1 in [\d,]+|\bper [\d,]+|\bworldwide\b|\b(cases|families|individuals|people) (have|has) been (reported|described|identified)|\b(very |extremely )?rare\b|\bcommon\b|\bpopulation\b"), 1f),
         (AnswerType.Inheritance, Passage(@"\binherited\b|\bautosomal\b|\bx-linked\b|\binheritance\b|\bpattern\b|\bcopies of the\b|\bcopy of the\b|\bde novo\b|\bcarriers?\b"), 1f),
         (AnswerType.GeneticChanges, Passage(@"\bmutations? in the\b|\bgene\b|\bprovides instructions\b|\bprotein\b|\benzyme\b|\bchromosom"), 1f),
         (AnswerType.Stages, Passage(@"\bstages?\b|\bstaging\b|\bhas spread\b"), 1f),
@@ -80,6 +80,12 @@ public static partial class AnswerTypes
             }
         }
 
+        // "What is X?" asks for a definition only when it asks for nothing more specific ("What are the genetic changes…").
+        if (types.Count > 1)
+        {
+            types.Remove(AnswerType.Definition);
+        }
+
         return types;
     }
 
@@ -95,6 +101,16 @@ public static partial class AnswerTypes
         {
             var hits = pattern.Count(head);
             profile[(int)type] = weight * Math.Min(hits, 3) / 3f;
+        }
+
+        // FAQ-style passages open with the question they answer ("How might X be treated? …"): the surest sign of all.
+        var mark = head.IndexOf('?', StringComparison.Ordinal);
+        if (mark is > 10 and < 250)
+        {
+            foreach (var type in Classify(head[..(mark + 1)]))
+            {
+                profile[(int)type] = 1.5f;
+            }
         }
 
         return profile;

@@ -26,13 +26,23 @@ public sealed record RankingOptions
     /// <summary>Weight of the dense cosine similarity (an absolute scale, so confident matches keep their lead).</summary>
     public float DenseWeight { get; init; } = 1f;
 
-    public float AnswerTypeWeight { get; init; } = 0.3f;
+    public float AnswerTypeWeight { get; init; } = 0.6f;
 
     public float TitleWeight { get; init; } = 0.2f;
+
+    /// <summary>Extra weight when the question repeats the title exactly, capitalisation included.</summary>
+    public float ExactTitleWeight { get; init; } = 0.5f;
 
     public float TitleBoost { get; init; } = 1.5f;
 
     public float ExpansionWeight { get; init; } = 0.6f;
+
+    /// <summary>
+    /// Answer type and title re-rank documents whose title the question names, and others only when their dense
+    /// similarity is within this margin of the best: they choose among answers about the same topic, and never lift
+    /// a weak match over a clearly better one.
+    /// </summary>
+    public float RerankMargin { get; init; } = 0.15f;
 }
 
 /// <summary>One ranked document with the chunk that earned its place and the evidence measures behind it.</summary>
@@ -63,10 +73,9 @@ public sealed class HybridSearcher(KnowledgeIndex index, CachingEmbeddingGenerat
         var questionText = Normalise(question);
         var maxRrf = 2f / (options.RrfK + 1);
         var maxLexical = lexical.Count == 0 ? 1f : Math.Max(lexical[0].Score, 1e-6f);
-        var ranked = new List<SearchHit>(candidates.Count);
+        var scored = new List<(Candidate Candidate, float Base)>(candidates.Count);
         foreach (var candidate in candidates.Values)
         {
-            var chunk = candidate.Chunk;
             float score;
             if (mode == RetrievalMode.Lexical)
             {
@@ -91,9 +100,29 @@ public sealed class HybridSearcher(KnowledgeIndex index, CachingEmbeddingGenerat
 
                 score = (options.RrfWeight * rrf / maxRrf)
                     + (options.LexicalWeight * candidate.LexicalScore / maxLexical)
-                    + (options.DenseWeight * candidate.DenseSimilarity)
-                    + (options.AnswerTypeWeight * AnswerTypes.Match(asked, chunk.Profile))
-                    + (options.TitleWeight * TitleMatch(questionText, chunk.Title));
+                    + (options.DenseWeight * candidate.DenseSimilarity);
+            }
+
+            scored.Add((candidate, score));
+        }
+
+        var bestDense = scored.Count == 0 ? 0f : scored.Max(s => s.Candidate.DenseSimilarity);
+        var ranked = new List<SearchHit>(scored.Count);
+        foreach (var (candidate, baseScore) in scored)
+        {
+            var chunk = candidate.Chunk;
+            var score = baseScore;
+            if (mode == RetrievalMode.Hybrid)
+            {
+                // A question that names the document's title is about its topic; otherwise only near-equals in meaning compete.
+                var titleMatch = TitleMatch(questionText, chunk.Title);
+                var closeness = titleMatch > 0 || options.RerankMargin <= 0
+                    ? 1f
+                    : Math.Clamp(1f - ((bestDense - candidate.DenseSimilarity) / options.RerankMargin), 0f, 1f);
+                score += closeness * (
+                    (options.AnswerTypeWeight * AnswerTypes.Match(asked, chunk.Profile))
+                    + (options.TitleWeight * titleMatch)
+                    + (options.ExactTitleWeight * (chunk.Title.Length >= 3 && question.Contains(chunk.Title, StringComparison.Ordinal) ? 1f : 0f)));
             }
 
             ranked.Add(new SearchHit(chunk.DocumentId, chunk.Title, chunk.Url, score, chunk, candidate.DenseSimilarity, candidate.LexicalScore));
@@ -171,7 +200,8 @@ public sealed class HybridSearcher(KnowledgeIndex index, CachingEmbeddingGenerat
     private static float TitleMatch(string question, string title)
     {
         var normalised = Normalise(title);
-        return normalised.Length >= 3 && question.Contains(" " + normalised + " ", StringComparison.Ordinal) ? 1f : 0f;
+        // Both strings are normalised with a space on either side, so this matches whole words only.
+        return normalised.Length >= 5 && question.Contains(normalised, StringComparison.Ordinal) ? 1f : 0f;
     }
 
     private static string Normalise(string text)

@@ -22,11 +22,12 @@ internal static class EvalCommands
         var queries = new Option<string>("--queries") { Required = true, Description = "Queries JSONL: {\"qid\",\"question\",\"gold_ids\":[…]}" };
         var limit = new Option<int>("--limit") { Description = "Evaluate only the first N queries (0: all)" };
         var json = new Option<bool>("--json") { Description = "Also print the figures as one JSON line" };
+        var misses = new Option<string?>("--misses") { Description = "Write the first hybrid run's rank-1 misses (question, gold, top 3) to this JSONL file" };
         var skipIngest = new Option<bool>("--skip-ingest") { Description = "Use the evaluation store as it is; queries whose gold documents are missing are left out" };
         var weights = new Option<string?>("--weights") { Description = "Ranking overrides for calibration, e.g. AnswerTypeWeight=0.3,TitleWeight=0.2; several sets separated by ';'" };
         var command = new Command("retrieval", "Recall@1/5/10, MRR@10 and latency of hybrid, BM25-only and dense-only retrieval.")
         {
-            corpus, queries, limit, json, weights, skipIngest,
+            corpus, queries, limit, json, weights, skipIngest, misses,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -80,6 +81,7 @@ internal static class EvalCommands
             runs.Add(("dense", RetrievalMode.Dense, new RankingOptions()));
 
             var results = new List<RetrievalFigures>();
+            var missLines = new List<string>();
             foreach (var (name, mode, ranking) in runs)
             {
                 // Each retriever starts with a cold query cache, so its latency includes embedding the question.
@@ -93,9 +95,26 @@ internal static class EvalCommands
                     var outcome = await searcher.SearchAsync(query.Question, 10, mode, cancellationToken);
                     watch.Stop();
                     evaluator.Add(query.GoldIds, outcome.Hits.Select(h => h.DocumentId).ToList(), watch.Elapsed.TotalMilliseconds);
+                    if (results.Count == 0 && outcome.Hits.Count > 0 && !query.GoldIds.Contains(outcome.Hits[0].DocumentId))
+                    {
+                        missLines.Add(JsonSerializer.Serialize(new
+                        {
+                            qid = query.Qid,
+                            question = query.Question,
+                            asked = outcome.AnswerTypes.Select(t => t.ToString()),
+                            gold = query.GoldIds,
+                            gold_rank = outcome.Hits.Select((h, i) => query.GoldIds.Contains(h.DocumentId) ? i + 1 : 0).FirstOrDefault(r => r > 0),
+                            top = outcome.Hits.Take(3).Select(h => new { h.DocumentId, h.Title, score = Math.Round(h.Score, 3), dense = Math.Round(h.DenseSimilarity, 3), text = h.Chunk.Text[..Math.Min(160, h.Chunk.Text.Length)] }),
+                        }, CliOutput.Json));
+                    }
                 }
 
                 results.Add(evaluator.Figures(name));
+            }
+
+            if (parseResult.GetValue(misses) is { } missesPath)
+            {
+                await File.WriteAllLinesAsync(missesPath, missLines, cancellationToken);
             }
 
             var table = new Table().AddColumns("retriever", "queries", "recall@1", "recall@5", "recall@10", "MRR@10", "p50 ms", "p95 ms");
