@@ -67,9 +67,16 @@ public sealed class AnswerComposer(ClinicalAnalyzer analyzer, AnswerOptions opti
             }
         }
 
-        // The best sentences, then put back in reading order: by passage rank, then position within the passage.
-        var chosen = candidates
-            .OrderByDescending(c => c.Score)
+        // The best passage always speaks, and so does a runner-up that scored nearly as well (the ranking could not
+        // tell them apart, so the reader should see both); the remaining places go to the best sentences overall.
+        // Then back into reading order: by passage rank, then position within the passage.
+        var guaranteed = candidates
+            .Where(c => c.Rank == 0 || (c.Rank == 1 && top[1].Score >= top[0].Score * options.RunnerUpShare))
+            .GroupBy(c => c.Rank)
+            .Select(g => g.MaxBy(c => c.Score))
+            .ToList();
+        var chosen = guaranteed
+            .Concat(candidates.Except(guaranteed).OrderByDescending(c => c.Score))
             .Take(options.MaxSentences)
             .OrderBy(c => c.Rank).ThenBy(c => c.Start)
             .ToList();

@@ -24,9 +24,12 @@ public sealed record AnswerOptions
     public string Disclaimer { get; init; } = DefaultDisclaimer;
 
     /// <summary>Minimum evidence (see <see cref="AnswerComposer"/>) below which ClinChat abstains; calibrated in docs/benchmarks.md.</summary>
-    public float MinEvidence { get; init; } = 0.42f;
+    public float MinEvidence { get; init; } = 0.48f;
 
     public int MaxSentences { get; init; } = 4;
 
     public int MaxPassages { get; init; } = 3;
+
+    /// <summary>A second passage scoring at least this share of the first is always quoted too.</summary>
+    public float RunnerUpShare { get; init; } = 0.9f;
 }
