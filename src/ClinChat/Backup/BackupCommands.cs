@@ -1,0 +1,114 @@
+using System.CommandLine;
+using ClinChat.Backup.Sqlite;
+using ClinChat.Cli;
+using ClinChat.Hosting;
+using ClinChat.Identity;
+
+namespace ClinChat.Backup;
+
+/// <summary>
+/// `clinchat backup --out FILE`, `clinchat backup verify FILE`, `clinchat restore FILE [--force]`: encrypted backups of
+/// the embedded store. stdout: one JSON object (the manifest and the outcome); stderr: notes and the one-line error.
+/// Exit 0 on success, 1 when the backup, the file or the key is bad, 2 for bad arguments.
+/// </summary>
+internal static class BackupCommands
+{
+    public static void AddTo(RootCommand root, CliContext context)
+    {
+        root.Subcommands.Add(CreateBackup(context));
+        root.Subcommands.Add(CreateRestore(context));
+    }
+
+    private static Command CreateBackup(CliContext context)
+    {
+        var output = new Option<string?>("--out") { Description = "The backup file to write (e.g. /backups/clinchat-20260301T023000Z.ccbk); never overwritten" };
+        var command = new Command("backup", "Take a consistent snapshot of the store, encrypted (AES-256-GCM) with the backup key, and log it.") { output };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            if (parseResult.GetValue(output) is not { Length: > 0 } file)
+            {
+                return CliOutput.Fail("backup needs --out FILE (see clinchat backup --help)");
+            }
+
+            return await RunAsync(context, parseResult, createKey: true, async engine =>
+            {
+                var result = await engine.CreateAsync(file, cancellationToken);
+                CliOutput.WriteJson(new { file = result.File, bytes = result.Bytes, seconds = Math.Round(result.Elapsed.TotalSeconds, 3), manifest = result.Manifest.ToJsonElement() });
+            });
+        });
+
+        var verifyFile = new Argument<string>("FILE") { Description = "The backup file" };
+        var verify = new Command("verify", "Decrypt a backup to a private temp file, check its SHA-256, SQLite integrity and record counts, print the manifest; exit 0 if sound, 1 if not.") { verifyFile };
+        verify.SetAction(async (parseResult, cancellationToken) =>
+            await RunAsync(context, parseResult, createKey: false, async engine =>
+            {
+                var manifest = await engine.VerifyAsync(parseResult.GetValue(verifyFile)!, cancellationToken);
+                CliOutput.WriteJson(new { verified = true, manifest = manifest.ToJsonElement() });
+            }));
+        command.Subcommands.Add(verify);
+        return command;
+    }
+
+    private static Command CreateRestore(CliContext context)
+    {
+        var file = new Argument<string>("FILE") { Description = "The backup file" };
+        var force = new Option<bool>("--force") { Description = "Replace a store that holds data (the old file is kept beside it as clinchat.db.pre-restore-TIME)" };
+        var command = new Command("restore", "Restore a backup into an empty data directory (stop the server first). Checks everything before the store is swapped in by one rename.") { file, force };
+        command.SetAction(async (parseResult, cancellationToken) =>
+            await RunAsync(context, parseResult, createKey: false, async engine =>
+            {
+                var result = await engine.RestoreAsync(parseResult.GetValue(file)!, parseResult.GetValue(force), cancellationToken);
+                CliOutput.WriteJson(new { restored = true, seconds = Math.Round(result.Elapsed.TotalSeconds, 3), previous_store = result.PreviousStoreKeptAs, manifest = result.Manifest.ToJsonElement() });
+                if (result.PreviousStoreKeptAs is not null)
+                {
+                    Console.Error.WriteLine($"clinchat: the replaced store is kept as {result.PreviousStoreKeptAs}; delete it once the restore is confirmed (it holds the old data).");
+                }
+            }));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, ParseResult parseResult, bool createKey, Func<BackupEngine, Task> action)
+    {
+        var dataDirectory = context.ResolveDataDir(parseResult);
+        try
+        {
+            using var key = ResolveKey(dataDirectory, createKey);
+            var provider = new SqliteBackupProvider(new KnowledgeOptions { DataDirectory = dataDirectory }.DatabasePath, TimeProvider.System);
+            await action(new BackupEngine(provider, key, TimeProvider.System));
+            return 0;
+        }
+        catch (BackupException ex)
+        {
+            Console.Error.WriteLine($"clinchat: {ex.Message}");
+            return 1;
+        }
+    }
+
+    private static BackupKey ResolveKey(string dataDirectory, bool createKey)
+    {
+        var configuration = CliServices.Configuration();
+        if (BackupKey.TryResolve(name => configuration[name]) is { } configured)
+        {
+            return configured;
+        }
+
+        if (DeploymentMode.IsProduction(configuration))
+        {
+            throw new BackupException($"no backup key; set {BackupKey.FileVariable} (a file holding base64 of {BackupKey.KeyBytes} bytes), {BackupKey.Variable} or {BackupKey.FileSetting}.");
+        }
+
+        var local = BackupKey.LocalKeyPath(dataDirectory);
+        if (!createKey && !File.Exists(local))
+        {
+            throw new BackupException($"no backup key; set {BackupKey.FileVariable} to the key the backup was made with (or place it at {local}).");
+        }
+
+        var key = BackupKey.LoadOrCreateLocal(dataDirectory, out var created);
+        if (created)
+        {
+            Console.Error.WriteLine($"clinchat: no backup key configured; generated {local} (mode 0600). Copy it somewhere safe outside the data directory: without it no backup can be restored. Production needs {BackupKey.FileVariable}.");
+        }
+
+        return key;
+    }
+}
