@@ -5,6 +5,9 @@ cd "$(dirname "$0")/.."
 
 log() { printf '\n== %s\n' "$*" >&2; }
 
+log "services the tests start themselves: OpenLDAP slapd (LDAP sign-in tests)"
+sh tests/ClinChat.Identity.Tests/Ldap/install-slapd.sh
+
 log "dotnet $(dotnet --version)"
 dotnet restore ClinChat.sln --nologo -v quiet
 
