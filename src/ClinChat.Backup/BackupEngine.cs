@@ -47,7 +47,7 @@ public sealed class BackupEngine(IBackupProvider provider, BackupKey key, TimePr
                 started, provider.Name, key.Id, size, sha, BackupFile.SegmentBytes, facts.SchemaVersion, facts.Tables, facts.AuditHead);
             long written;
             await using (var snapshot = File.OpenRead(staging))
-            await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            await using (var file = new FileStream(partial, PrivateFile(FileMode.CreateNew)))
             {
                 written = await BackupFile.WriteAsync(snapshot, file, manifest, key, cancellationToken);
                 await file.FlushAsync(cancellationToken);
@@ -175,13 +175,19 @@ public sealed class BackupEngine(IBackupProvider provider, BackupKey key, TimePr
     private static void CreatePrivateFile(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        using var _ = new FileStream(path, PrivateFile(FileMode.CreateNew));
+    }
+
+    // Owner-only (0600): staging files hold plaintext; the backup itself is encrypted but has no reason to be world-readable.
+    private static FileStreamOptions PrivateFile(FileMode mode)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 << 16, Options = FileOptions.Asynchronous };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using var _ = new FileStream(path, options);
+        return options;
     }
 
     private static void DeleteStaging(string path)
