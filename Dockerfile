@@ -18,6 +18,9 @@ COPY src/ClinChat.Ingestion/ClinChat.Ingestion.csproj src/ClinChat.Ingestion/
 COPY src/ClinChat.Retrieval/ClinChat.Retrieval.csproj src/ClinChat.Retrieval/
 COPY src/ClinChat.Phi/ClinChat.Phi.csproj src/ClinChat.Phi/
 COPY src/ClinChat.Interactions/ClinChat.Interactions.csproj src/ClinChat.Interactions/
+COPY src/ClinChat.Identity/ClinChat.Identity.csproj src/ClinChat.Identity/
+COPY src/ClinChat.Security/ClinChat.Security.csproj src/ClinChat.Security/
+COPY src/ClinChat.Backup/ClinChat.Backup.csproj src/ClinChat.Backup/
 RUN dotnet restore src/ClinChat/ClinChat.csproj -a "$TARGETARCH"
 
 # The starter knowledge cards are linked into the output by ClinChat.csproj.
