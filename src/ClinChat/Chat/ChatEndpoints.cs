@@ -1,5 +1,8 @@
 using System.Text.Json.Serialization;
 using ClinChat.Hosting;
+using ClinChat.Identity.Tokens;
+using ClinChat.Security;
+using ClinChat.Security.Retention;
 using ClinChat.Logging;
 using ClinChat.Interactions.Checking;
 using ClinChat.Telemetry;
@@ -7,7 +10,8 @@ using ClinChat.Retrieval.Search;
 
 namespace ClinChat.Chat;
 
-internal sealed record ChatRequest(string? Question);
+/// <summary>A question; <c>conversation_id</c> continues one of the caller's own conversations (a new one starts otherwise).</summary>
+internal sealed record ChatRequest(string? Question, [property: JsonPropertyName("conversation_id")] string? ConversationId = null);
 
 internal sealed record SearchRequest(string? Query, string? Question, int? Top)
 {
@@ -24,7 +28,9 @@ internal sealed record ChatResponse(
     [property: JsonPropertyName("expansions")] IReadOnlyList<QueryExpansion> Expansions,
     [property: JsonPropertyName("phi_removed")] IReadOnlyList<string> PhiRemoved,
     [property: JsonPropertyName("drug_interactions")] DrugInteractionSection? DrugInteractions,
-    [property: JsonPropertyName("disclaimer")] string Disclaimer);
+    [property: JsonPropertyName("disclaimer")] string Disclaimer,
+    [property: JsonPropertyName("conversation_id")] string ConversationId,
+    [property: JsonPropertyName("turn")] int Turn);
 
 /// <summary>The separate, clearly marked interaction section of an answer whose question names two or more drugs.</summary>
 internal sealed record DrugInteractionSection(
@@ -48,11 +54,20 @@ internal static class ChatEndpoints
     }
 
     private static async Task<Results<Ok<ChatResponse>, ValidationProblem>> AskAsync(
-        ChatRequest request, AskService ask, ClinChatMetrics metrics, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+        ChatRequest request, AskService ask, IConversationStore conversations, HttpContext http, ClinChatMetrics metrics, TimeProvider time,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (Validate(request.Question) is { } problem)
         {
             return problem;
+        }
+
+        var userId = http.User.FindFirst(ClinChatClaims.Subject)?.Value ?? "anonymous";
+        if (request.ConversationId is { } continued
+            && (await conversations.GetAsync(continued, cancellationToken) is not { } existing || existing.UserId != userId))
+        {
+            // Someone else's conversation and a missing one look the same.
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["conversation_id"] = ["no such conversation"] });
         }
 
         var started = time.GetTimestamp();
@@ -63,11 +78,16 @@ internal static class ChatEndpoints
         ChatLog.QuestionScreened(logger, request.Question!.Length, string.Join(",", result.PhiRemoved), result.ScreenedQuestion);
         ChatLog.Answered(logger, (long)elapsed.TotalMilliseconds, result.Answer.Abstained, result.Answer.Citations.Count);
         var dto = AnswerDto.From(result.Answer);
+
+        // The turn is stored encrypted (question as screened, never the raw text); the audit event names only its id.
+        var conversationId = request.ConversationId ?? await conversations.StartAsync(userId, cancellationToken);
+        var turn = await conversations.AppendTurnAsync(conversationId, result.ScreenedQuestion, dto.Answer, cancellationToken);
+        http.Items[AuditMiddleware.ResourceItem] = $"conversation:{conversationId}";
         var interactions = result.Interactions is { } report
             ? new DrugInteractionSection("Drug interaction check", InteractionSource, report)
             : null;
         return TypedResults.Ok(new ChatResponse(
-            Guid.NewGuid().ToString("n"),
+            $"{conversationId}-{turn}",
             dto.Answer,
             dto.Abstained,
             result.Answer.AbstentionReason,
@@ -75,7 +95,9 @@ internal static class ChatEndpoints
             result.Outcome.Expansions,
             result.PhiRemoved,
             interactions,
-            dto.Disclaimer));
+            dto.Disclaimer,
+            conversationId,
+            turn));
     }
 
     private static async Task<Results<Ok<SearchResponse>, ValidationProblem>> SearchAsync(SearchRequest request, AskService ask, CancellationToken cancellationToken)

@@ -21,7 +21,7 @@ internal static class ClinChatCli
             root.Subcommands.Add(command);
         }
 
-        foreach (var command in PhiCommands.Create(context).Concat(DrugCommands.Create(context)))
+        foreach (var command in PhiCommands.Create(context).Concat(DrugCommands.Create(context)).Concat(Security.SecurityCommands.Create(context)))
         {
             root.Subcommands.Add(command);
         }

@@ -20,9 +20,19 @@ internal static class ServeCommand
                 hostArgs.Add(listen);
             }
 
-            var app = WebHost.Build([.. hostArgs], context.ResolveDataDir(parseResult));
-            await app.RunAsync(cancellationToken);
-            return 0;
+            try
+            {
+                var app = WebHost.Build([.. hostArgs], context.ResolveDataDir(parseResult));
+                await app.RunAsync(cancellationToken);
+            }
+            catch (Security.Secrets.SecurityConfigurationException e)
+            {
+                // A missing or malformed key is a deployment error: one line naming the variable, no stack trace.
+                Console.Error.WriteLine($"clinchat: {e.Message}");
+                return 1;
+            }
+
+            return Environment.ExitCode;
         });
         return command;
     }

@@ -4,6 +4,7 @@ using ClinChat.Drugs;
 using ClinChat.Identity;
 using ClinChat.Logging;
 using ClinChat.Phi;
+using ClinChat.Security;
 using ClinChat.Telemetry;
 
 namespace ClinChat.Hosting;
@@ -32,10 +33,12 @@ internal static class WebHost
         builder.Services.AddPhi();
         builder.Services.AddDrugs();
         builder.Services.AddTelemetry();
+        builder.Services.AddSecurity(builder.Configuration, dataDirectory);
         builder.AddIdentityServices(knowledge.DatabasePath);
 
         var app = builder.Build();
         app.UseServiceDefaults();
+        app.UseAudit();
         app.UseIdentityServices();
         app.MapProbes();
         app.MapMetrics();
@@ -44,6 +47,7 @@ internal static class WebHost
         app.MapPhiEndpoints();
         app.MapDrugEndpoints();
         app.MapAuthEndpoints();
+        app.MapSecurityEndpoints();
         return app;
     }
 }

@@ -5,6 +5,7 @@ using ClinChat.Identity.Ldap;
 using ClinChat.Identity.Login;
 using ClinChat.Identity.Tokens;
 using ClinChat.Identity.Users;
+using ClinChat.Security;
 
 namespace ClinChat.Identity;
 
@@ -133,6 +134,7 @@ internal static class UserCommands
         var database = new KnowledgeOptions { DataDirectory = context.ResolveDataDir(parseResult) }.DatabasePath;
         var services = new ServiceCollection()
             .AddLogging()
+            .AddSecurityCore(configuration, context.ResolveDataDir(parseResult))
             .AddIdentityEngine(
                 database,
                 configuration.GetSection(IdentityOptions.Section).Get<IdentityOptions>() ?? new IdentityOptions(),
@@ -140,6 +142,7 @@ internal static class UserCommands
                 JwtSigningKey.Ephemeral())
             .BuildServiceProvider();
         await services.GetRequiredService<IdentityDatabase>().MigrateAsync(cancellationToken);
+        await services.InitializeHostSecurityAsync(cancellationToken);
         return services;
     }
 }

@@ -15,6 +15,7 @@ internal sealed class ClinChatMetrics
     private readonly Counter<long> _queries;
     private readonly Histogram<double> _queryDuration;
     private long _knowledgeBaseLastUpdate;
+    private double _complianceScore = double.NaN;
 
     public ClinChatMetrics(IMeterFactory meterFactory, PhiDetectionMonitor phiMonitor)
     {
@@ -27,6 +28,7 @@ internal sealed class ClinChatMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5] });
         meter.CreateObservableCounter("clinchat_phi_detection_failures", () => phiMonitor.Failures, description: "PHI screenings that failed closed");
         meter.CreateObservableGauge("clinchat_knowledge_base_last_update", () => Volatile.Read(ref _knowledgeBaseLastUpdate), unit: "s", description: "Unix time of the last knowledge base change");
+        meter.CreateObservableGauge("clinchat_hipaa_compliance_score", ComplianceScore, description: "Fraction of HIPAA compliance self-check controls passing (0..1)");
     }
 
     public void RecordQuery(bool abstained, TimeSpan duration)
@@ -35,6 +37,12 @@ internal sealed class ClinChatMetrics
         _queries.Add(1, outcome);
         _queryDuration.Record(duration.TotalSeconds, outcome);
     }
+
+    /// <summary>The latest compliance self-check score (0..1); the gauge reports nothing until the first evaluation.</summary>
+    public void RecordComplianceScore(double score) => Volatile.Write(ref _complianceScore, score);
+
+    private IEnumerable<Measurement<double>> ComplianceScore() =>
+        Volatile.Read(ref _complianceScore) is var score && !double.IsNaN(score) ? [new Measurement<double>(score)] : [];
 
     public void RecordKnowledgeBase(KnowledgeStats stats)
     {

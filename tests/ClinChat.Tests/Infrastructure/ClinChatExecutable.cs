@@ -28,6 +28,10 @@ public static class ClinChatExecutable
         return path;
     });
 
+    private static readonly Lazy<string> MasterKeyFile = new(() => KeyFile("master", 32));
+
+    private static readonly Lazy<string> AuditSigningKeyFile = new(() => KeyFile("audit-signing", 32));
+
     /// <summary>The host's own build output (its deps.json and runtimeconfig.json sit beside it).</summary>
     public static string DllPath { get; } = FindDll();
 
@@ -63,6 +67,10 @@ public static class ClinChatExecutable
         // Production refuses to start without a JWT signing key: one random key for the whole test run. The suites send
         // far more than a person's 100 requests a minute and outlive a 5-minute token; the identity tests cover those limits.
         info.Environment["CLINCHAT_JWT_KEY_FILE"] = JwtKeyFile.Value;
+        info.Environment["CLINCHAT_MASTER_KEY_FILE"] = MasterKeyFile.Value;
+        info.Environment["CLINCHAT_AUDIT_SIGNING_KEY_FILE"] = AuditSigningKeyFile.Value;
+        info.Environment.Remove("CLINCHAT_MASTER_KEY");
+        info.Environment.Remove("CLINCHAT_AUDIT_SIGNING_KEY");
         info.Environment["ClinChat__Security__RateLimitPerMinute"] = "100000";
         info.Environment["ClinChat__Identity__AccessTokenLifetime"] = "01:00:00";
         info.Environment["ClinChat__Identity__IdleTimeout"] = "02:00:00";
@@ -93,6 +101,14 @@ public static class ClinChatExecutable
         }
 
         return new CliResult(process.ExitCode, (await stdout).ReplaceLineEndings("\n"), (await stderr).ReplaceLineEndings("\n"));
+    }
+
+    /// <summary>One random key per test run, as a Kubernetes secret would deliver it (production requires them).</summary>
+    private static string KeyFile(string name, int bytes)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"clinchat-tests-{name}-{Environment.ProcessId}.key");
+        File.WriteAllText(path, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(bytes)));
+        return path;
     }
 
     private static string FindDll()

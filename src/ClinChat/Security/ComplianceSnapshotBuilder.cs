@@ -1,0 +1,111 @@
+using ClinChat.Identity;
+using ClinChat.Identity.Tokens;
+using ClinChat.Phi;
+using ClinChat.Phi.Diagnostics;
+using ClinChat.Security.Audit;
+using ClinChat.Security.Compliance;
+using ClinChat.Security.Encryption;
+using ClinChat.Security.Retention;
+using ClinChat.Security.Secrets;
+using ClinChat.Telemetry;
+
+namespace ClinChat.Security;
+
+/// <summary>
+/// Builds the <see cref="ComplianceSnapshot"/> from the real state of this installation (keys, encryption, audit chain,
+/// PHI self-test, transport, backups, retention) and evaluates it. Shared by <c>GET /api/admin/compliance</c>, the
+/// hourly gauge update and <c>clinchat compliance check</c>.
+/// </summary>
+internal sealed class ComplianceSnapshotBuilder(IConfiguration configuration, string dataDirectory, IServiceProvider services)
+{
+    /// <summary><c>ClinChat:Compliance:BackupLog</c>: a file the backup job appends to; its last write is the last backup.</summary>
+    public const string BackupLogSetting = "ClinChat:Compliance:BackupLog";
+
+    public async Task<ComplianceReport> EvaluateAsync(CancellationToken cancellationToken, bool? production = null)
+    {
+        var mode = production ?? DeploymentMode.IsProduction(configuration) ? ComplianceMode.Production : ComplianceMode.Development;
+        var snapshot = new ComplianceSnapshot
+        {
+            Mode = mode,
+            PrivilegedRoles = [Roles.Admin, Roles.Auditor],
+            MfaEnforcedRoles = Roles.RequiringMfa,
+            Secrets = Secrets(),
+            Encryption = await services.GetRequiredService<EncryptionKeyRing>().GetStatusAsync(cancellationToken),
+            Audit = await services.GetRequiredService<AuditTrail>().VerifyAsync(cancellationToken),
+            PhiSelfTestPassed = services.GetService<PhiDetector>() is { } detector ? PhiSelfTest.Run(detector).Passed : null,
+            TlsConfigured = ServesHttps(),
+            TrustedProxyConfigured = string.Equals(configuration["ASPNETCORE_FORWARDEDHEADERS_ENABLED"], "true", StringComparison.OrdinalIgnoreCase)
+                || string.Equals(configuration["ClinChat:Security:TrustedProxy"], "true", StringComparison.OrdinalIgnoreCase),
+            LastBackupAt = LastBackup(),
+            Retention = services.GetRequiredService<RetentionOptions>(),
+        };
+        var report = services.GetRequiredService<ComplianceEngine>().Evaluate(snapshot);
+        services.GetService<ClinChatMetrics>()?.RecordComplianceScore(report.Score);
+        if (services.GetService<ILogger<ComplianceSnapshotBuilder>>() is { } logger)
+        {
+            SecurityHostLog.ComplianceEvaluated(logger, report.Controls.Count(c => c.Status == ControlStatus.Pass), report.Controls.Count);
+        }
+
+        return report;
+    }
+
+    private List<SecretCheck> Secrets()
+    {
+        var keys = services.GetRequiredService<SecurityKeys>();
+        var checks = new List<SecretCheck>();
+        foreach (var (variable, minimum, exact) in new[] { (MasterKey.Variable, MasterKey.KeyBytes, true), (AuditSigningKeys.Variable, AuditSigningKeys.MinimumKeyBytes, false) })
+        {
+            var developmentFile = string.IsNullOrWhiteSpace(configuration[variable + "_FILE"]) && string.IsNullOrWhiteSpace(configuration[variable]);
+            if (developmentFile)
+            {
+                checks.Add(new SecretCheck(variable, SecretState.Default, $"{variable} is a development key generated under the data directory; supply {variable}_FILE."));
+                continue;
+            }
+
+            try
+            {
+                var loaded = SecretSource.TryLoadKey(variable, minimum, exact, keys.Environment);
+                checks.Add(loaded is { } key ? SecretPolicy.AssessKey(variable, key.Key) : new SecretCheck(variable, SecretState.Missing, $"{variable} is not set."));
+            }
+            catch (SecurityConfigurationException e)
+            {
+                checks.Add(new SecretCheck(variable, SecretState.Weak, e.Message));
+            }
+        }
+
+        var jwt = services.GetService<JwtSigningKey>();
+        if (jwt is null)
+        {
+            try
+            {
+                jwt = JwtSigningKey.Load(DeploymentMode.JwtKeyFile(configuration), production: false);
+            }
+            catch (IdentityConfigurationException e)
+            {
+                checks.Add(new SecretCheck(JwtSigningKey.FileVariable, SecretState.Weak, e.Message));
+            }
+        }
+
+        if (jwt is not null)
+        {
+            checks.Add(jwt.IsEphemeral
+                ? new SecretCheck(JwtSigningKey.FileVariable, SecretState.Default, $"{JwtSigningKey.FileVariable} is not set: the JWT key is generated per process.")
+                : SecretPolicy.AssessKey(JwtSigningKey.FileVariable, jwt.Key));
+        }
+
+        return checks;
+    }
+
+    private bool ServesHttps()
+    {
+        var urls = (configuration["urls"] ?? configuration["ASPNETCORE_URLS"] ?? string.Empty) + ";" +
+            string.Join(';', configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"]));
+        return urls.Contains("https://", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private DateTimeOffset? LastBackup()
+    {
+        var log = configuration[BackupLogSetting] is { Length: > 0 } configured ? configured : Path.Combine(dataDirectory, "backups", "backup.log");
+        return File.Exists(log) ? new DateTimeOffset(File.GetLastWriteTimeUtc(log), TimeSpan.Zero) : null;
+    }
+}
