@@ -72,8 +72,9 @@ internal static class BackupCommands
         var dataDirectory = context.ResolveDataDir(parseResult);
         try
         {
-            using var key = ResolveKey(dataDirectory, createKey);
-            var provider = new SqliteBackupProvider(new KnowledgeOptions { DataDirectory = dataDirectory }.DatabasePath, TimeProvider.System);
+            var configuration = CliServices.Configuration();
+            var provider = SelectProvider(configuration, dataDirectory);
+            using var key = ResolveKey(configuration, dataDirectory, createKey);
             await action(new BackupEngine(provider, key, TimeProvider.System));
             return 0;
         }
@@ -84,9 +85,25 @@ internal static class BackupCommands
         }
     }
 
-    private static BackupKey ResolveKey(string dataDirectory, bool createKey)
+    /// <summary>
+    /// The seam for the PostgreSQL provider (pg_dump / pg_restore). Until it exists, a configured PostgreSQL store is refused
+    /// rather than silently backing up the empty local file beside it.
+    /// </summary>
+    private static IBackupProvider SelectProvider(IConfiguration configuration, string dataDirectory)
     {
-        var configuration = CliServices.Configuration();
+        foreach (var variable in new[] { "CLINCHAT_DB_CONNECTION_FILE", "CLINCHAT_DB_CONNECTION" })
+        {
+            if (!string.IsNullOrWhiteSpace(configuration[variable]))
+            {
+                throw new BackupException($"{variable} is set (PostgreSQL store); its backup provider (pg_dump) is not built yet, and backing up the embedded file instead would miss the data.");
+            }
+        }
+
+        return new SqliteBackupProvider(new KnowledgeOptions { DataDirectory = dataDirectory }.DatabasePath, TimeProvider.System);
+    }
+
+    private static BackupKey ResolveKey(IConfiguration configuration, string dataDirectory, bool createKey)
+    {
         if (BackupKey.TryResolve(name => configuration[name]) is { } configured)
         {
             return configured;
