@@ -1,3 +1,5 @@
+using ClinChat.Backup.Sqlite;
+using ClinChat.Hosting;
 using ClinChat.Identity;
 using ClinChat.Identity.Tokens;
 using ClinChat.Phi;
@@ -18,9 +20,6 @@ namespace ClinChat.Security;
 /// </summary>
 internal sealed class ComplianceSnapshotBuilder(IConfiguration configuration, string dataDirectory, IServiceProvider services)
 {
-    /// <summary><c>ClinChat:Compliance:BackupLog</c>: a file the backup job appends to; its last write is the last backup.</summary>
-    public const string BackupLogSetting = "ClinChat:Compliance:BackupLog";
-
     public async Task<ComplianceReport> EvaluateAsync(CancellationToken cancellationToken, bool? production = null)
     {
         var mode = production ?? DeploymentMode.IsProduction(configuration) ? ComplianceMode.Production : ComplianceMode.Development;
@@ -36,7 +35,7 @@ internal sealed class ComplianceSnapshotBuilder(IConfiguration configuration, st
             TlsConfigured = ServesHttps(),
             TrustedProxyConfigured = string.Equals(configuration["ASPNETCORE_FORWARDEDHEADERS_ENABLED"], "true", StringComparison.OrdinalIgnoreCase)
                 || string.Equals(configuration["ClinChat:Security:TrustedProxy"], "true", StringComparison.OrdinalIgnoreCase),
-            LastBackupAt = LastBackup(),
+            LastBackupAt = await LastBackupAsync(cancellationToken),
             Retention = services.GetRequiredService<RetentionOptions>(),
         };
         var report = services.GetRequiredService<ComplianceEngine>().Evaluate(snapshot);
@@ -103,9 +102,8 @@ internal sealed class ComplianceSnapshotBuilder(IConfiguration configuration, st
         return urls.Contains("https://", StringComparison.OrdinalIgnoreCase);
     }
 
-    private DateTimeOffset? LastBackup()
-    {
-        var log = configuration[BackupLogSetting] is { Length: > 0 } configured ? configured : Path.Combine(dataDirectory, "backups", "backup.log");
-        return File.Exists(log) ? new DateTimeOffset(File.GetLastWriteTimeUtc(log), TimeSpan.Zero) : null;
-    }
+    /// <summary>The backup log (<c>backup_log</c>, written by <c>clinchat backup</c>): its last success, or unknown.</summary>
+    private Task<DateTimeOffset?> LastBackupAsync(CancellationToken cancellationToken) =>
+        new SqliteBackupProvider(new KnowledgeOptions { DataDirectory = dataDirectory }.DatabasePath, TimeProvider.System)
+            .GetLastSuccessAsync(cancellationToken);
 }
