@@ -84,6 +84,19 @@ public sealed class BackupRoundTripTests : IDisposable
     }
 
     [Fact]
+    public async Task Backup_NoStore_FailsWithoutCreatingOneOrAFile()
+    {
+        using var key = TempStore.NewKey();
+        var file = Path.Combine(_store.Root, "none.ccbk");
+
+        var error = await Assert.ThrowsAsync<BackupException>(() => _store.Engine(key).CreateAsync(file, _ct));
+
+        Assert.Contains("no store to back up", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(_store.DataDirectory));
+        Assert.False(File.Exists(file));
+    }
+
+    [Fact]
     public async Task Verify_SoundBackup_ReturnsManifestAndLeavesNoPlaintext()
     {
         await _store.PopulateAsync(_ct);

@@ -107,7 +107,13 @@ public sealed class SqliteBackupProvider(string databasePath, TimeProvider time)
 
     public async Task RecordAsync(BackupLogEntry entry, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(_databasePath, SqliteOpenMode.ReadWriteCreate, cancellationToken);
+        if (!File.Exists(_databasePath))
+        {
+            // Nothing to log into (the failure was "no store"); creating an empty store here would look like a real one.
+            return;
+        }
+
+        await using var connection = await OpenAsync(_databasePath, SqliteOpenMode.ReadWrite, cancellationToken);
         await EnsureLogAsync(connection, cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
