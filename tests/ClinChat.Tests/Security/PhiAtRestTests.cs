@@ -3,11 +3,12 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ClinChat.Identity;
 using ClinChat.Security.Retention;
+using ClinChat.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClinChat.Tests.Security;
 
-/// <summary>Synthetic PHI written through the API never lands in clear in the database, its WAL, or anywhere in the data directory.</summary>
+/// <summary>Synthetic PHI written through the API never lands in clear in the database, its WAL, anywhere in the data directory, or a backup.</summary>
 public sealed class PhiAtRestTests(SecurityHostFixture host) : IClassFixture<SecurityHostFixture>
 {
     // Invented: a fake name, an SSN from a published specimen card, a 555 phone number, and a made-up drug name.
@@ -32,8 +33,15 @@ public sealed class PhiAtRestTests(SecurityHostFixture host) : IClassFixture<Sec
         Assert.Contains(Marker, turn.Question, StringComparison.Ordinal);
         Assert.Equal(SecurityHostFixture.UserOf(Roles.Clinician), stored.UserId);
 
+        // A backup taken now (as the nightly job would) is a file of the same data directory's volume to check as well.
+        using var backups = new TempDirectory("phi-backup");
+        var backup = await ClinChatExecutable.RunAsync(
+            ["--data-dir", host.Data.Root, "backup", "--out", backups.PathOf("nightly.ccbk")],
+            new Dictionary<string, string?> { ["CLINCHAT_BACKUP_KEY_FILE"] = backups.Write("backup.key", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))) });
+        Assert.True(backup.ExitCode == 0, backup.ToString());
+
         var needles = new[] { Name, "Abernathy", Ssn, "078051120", Phone, Marker };
-        var files = Directory.EnumerateFiles(host.Data.Root, "*", SearchOption.AllDirectories).ToList();
+        var files = Directory.EnumerateFiles(host.Data.Root, "*", SearchOption.AllDirectories).Append(backups.PathOf("nightly.ccbk")).ToList();
         Assert.Contains(files, f => f.EndsWith("clinchat.db", StringComparison.Ordinal));
         foreach (var file in files)
         {
