@@ -10,7 +10,7 @@ namespace ClinChat.Phi;
 public sealed class PhiDetector
 {
     /// <summary>Bumped whenever rules or word lists change what is detected.</summary>
-    public const string EngineVersion = "1.1.0";
+    public const string EngineVersion = "1.2.0";
 
     /// <summary>Default time budget per megabyte of text (at least this much for any call): about 20 times the measured cost.</summary>
     public static readonly TimeSpan DefaultTimeoutPerMegabyte = TimeSpan.FromSeconds(20);
@@ -69,8 +69,78 @@ public sealed class PhiDetector
         deadline.Check();
         _names.Find(text, spans, deadline);
         deadline.Check();
-        return Merge(spans);
+        return DropEponyms(text, Merge(spans));
     }
+
+    // Head nouns after which a capitalised word names a disease, sign or test after a person or place
+    // ("Fuchs endothelial dystrophy", "Barrett esophagus", "Lyme disease"), not a patient.
+    private static readonly HashSet<string> EponymHeads = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "syndrome", "disease", "disorder", "dystrophy", "myopathy", "neuropathy", "dysplasia", "anomaly", "anemia",
+        "anaemia", "sign", "test", "reflex", "palsy", "sequence", "esophagus", "oesophagus", "ataxia", "tumor", "tumour",
+        "lymphoma", "sarcoma", "carcinoma", "phenomenon", "maneuver", "manoeuvre", "fracture", "score", "scale",
+        "criteria", "classification", "procedure", "operation", "catheter", "deficiency", "retraction", "microphthalmia",
+        "leukodystrophy", "encephalopathy", "dementia", "chorea", "contracture", "ulcer", "cyst", "nodes", "bodies",
+        "gland", "duct", "law", "type", "variant", "endothelial", "lipogranulomatosis", "related", "associated", "like",
+    };
+
+    private static readonly string[] EponymSuffixes = ["itis", "osis", "oma", "pathy", "trophy", "plasia", "emia", "aemia", "algia", "uria", "ectomy", "plasty", "cephaly", "aly"];
+
+    private static readonly string[] AdjectiveSuffixes = ["al", "ic", "ar", "ous", "ile", "ive", "ary", "oid"];
+
+    /// <summary>
+    /// A name or place directly followed by a disease, sign or test noun is an eponym in clinical vocabulary;
+    /// redacting it would strip the clinical meaning a question or document depends on.
+    /// </summary>
+    private static List<PhiSpan> DropEponyms(string text, List<PhiSpan> spans)
+    {
+        spans.RemoveAll(span => (span.Type is PhiType.Name or PhiType.Location) && FollowedByEponymHead(text, span.End));
+        return spans;
+    }
+
+    private static bool FollowedByEponymHead(string text, int end)
+    {
+        var i = end;
+        if (i + 1 < text.Length && text[i] is '\'' or '\u2019' && text[i + 1] is 's' or 'S')
+        {
+            i += 2;
+        }
+
+        // Up to two adjectives may stand between the eponym and its head ("Fuchs endothelial dystrophy").
+        for (var words = 0; words < 3; words++)
+        {
+            if (i >= text.Length || text[i] is not (' ' or '-'))
+            {
+                return false;
+            }
+
+            i++;
+            var start = i;
+            while (i < text.Length && char.IsLetter(text[i]))
+            {
+                i++;
+            }
+
+            if (i == start)
+            {
+                return false;
+            }
+
+            var word = text[start..i];
+            if (EponymHeads.Contains(word) || EponymSuffixes.Any(suffix => word.EndsWith(suffix, StringComparison.OrdinalIgnoreCase) && word.Length > suffix.Length + 2))
+            {
+                return true;
+            }
+
+            if (!AdjectiveSuffixes.Any(suffix => word.EndsWith(suffix, StringComparison.OrdinalIgnoreCase) && word.Length > suffix.Length + 3))
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
 
     /// <summary>Overlapping findings become one span: the union of the ranges, typed by the most confident finding.</summary>
     private static List<PhiSpan> Merge(List<PhiSpan> spans)

@@ -15,6 +15,7 @@ public sealed class PhiDetectorTests(DetectorFixture fixture)
     [InlineData("his son, bill, called twice", "bill")]
     [InlineData("Mrs. Sinnott arrived in no distress.", "Sinnott")]
     [InlineData("The patient, Krisztián Szöllösy, was admitted.", "Krisztián Szöllösy")]
+    [InlineData("Mr. John Roe has chronic kidney disease.", "John Roe")]
     public void Detect_NameInContext_FlagsName(string text, string name) =>
         SpanAssert.Flags(_detector, text, name, PhiType.Name);
 
@@ -24,6 +25,13 @@ public sealed class PhiDetectorTests(DetectorFixture fixture)
     [InlineData("CL YEL VIA FOLEY 50 CC HR", "FOLEY")]
     [InlineData("MS: alert, oriented x3", "alert")]
     [InlineData("O2 sats 95% on 2L, Sa02 99%", "Sa02")]
+    [InlineData("How many people are affected by Fuchs endothelial dystrophy?", "Fuchs")]
+    [InlineData("Is Barrett esophagus inherited?", "Barrett")]
+    [InlineData("What are the genetic changes related to isolated Duane retraction syndrome?", "Duane")]
+    [InlineData("What are the genetic changes related to Pierre Robin sequence?", "Robin")]
+    [InlineData("What are the complications of Lyme Disease?", "Lyme")]
+    [InlineData("Is Huntington disease-like syndrome inherited?", "Huntington")]
+    [InlineData("What are the treatments for Langer mesomelic dysplasia?", "Langer")]
     public void Detect_ClinicalTerm_IsNotFlagged(string text, string clinical) =>
         SpanAssert.DoesNotFlag(_detector, text, clinical);
 
