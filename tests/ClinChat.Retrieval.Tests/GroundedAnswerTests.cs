@@ -102,6 +102,40 @@ public sealed partial class GroundedAnswerTests(KnowledgeBaseFixture fixture)
 
     [Theory]
     [MemberData(nameof(AnswerableQuestions))]
+    public async Task Compose_WithNeighbourPassages_QuotesStayVerbatimAndSentencesStayInTheirQuote(string question)
+    {
+        await Kb.Index.EnsureLoadedAsync(CancellationToken.None);
+        var outcome = await Kb.Searcher.SearchAsync(question, 5, Search.RetrievalMode.Hybrid, CancellationToken.None);
+        var documents = new Dictionary<string, string>();
+        foreach (var hit in outcome.Hits)
+        {
+            documents[hit.DocumentId] = (await Kb.Store.GetDocumentAsync(hit.DocumentId, CancellationToken.None))!.Text;
+        }
+
+        // The window the service reads: the matching chunk with the chunks before and after it.
+        var answer = Kb.Composer.Compose(question, outcome, hit =>
+        {
+            var (previous, next) = Kb.Index.Neighbours(hit.Chunk);
+            var start = previous?.Start ?? hit.Chunk.Start;
+            var end = next is null ? hit.Chunk.Start + hit.Chunk.Text.Length : next.Start + next.Text.Length;
+            return new Passage(documents[hit.DocumentId][start..end], start, hit.Chunk.Start - start);
+        });
+
+        Assert.False(answer.Abstained, $"{question}: {answer.AbstentionReason}");
+        foreach (var citation in answer.Citations)
+        {
+            Assert.Equal(citation.Quote, documents[citation.DocumentId].Substring(citation.QuoteStart, citation.Quote.Length));
+        }
+
+        foreach (Match sentence in CitedSentence().Matches(answer.Answer))
+        {
+            var n = int.Parse(sentence.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Contains(sentence.Groups["text"].Value, Assert.Single(answer.Citations, c => c.N == n).Quote, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AnswerableQuestions))]
     public async Task Ask_AnswerableQuestion_EverySentenceAppearsInTheQuoteItCites(string question)
     {
         var answer = await Kb.AskAsync(question);

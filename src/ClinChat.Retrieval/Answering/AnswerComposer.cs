@@ -24,7 +24,8 @@ public sealed class AnswerComposer(ClinicalAnalyzer analyzer, AnswerOptions opti
 
     public AnswerOptions Options => options;
 
-    public GroundedAnswer Compose(string question, SearchOutcome outcome)
+    /// <param name="passages">The document window to read for a hit (its neighbouring chunks too); by default the chunk alone.</param>
+    public GroundedAnswer Compose(string question, SearchOutcome outcome, Func<SearchHit, Passage?>? passages = null)
     {
         if (ScopeGuard.Reason(question) is { } reason)
         {
@@ -44,26 +45,30 @@ public sealed class AnswerComposer(ClinicalAnalyzer analyzer, AnswerOptions opti
             return Abstain(evidence, "the best matching passages do not support an answer");
         }
 
-        var candidates = new List<(SearchHit Hit, int Rank, int Start, int Length, float Score)>();
+        var candidates = new List<(SearchHit Hit, Passage Passage, int Rank, int Start, int Length, float Score)>();
         for (var rank = 0; rank < top.Count; rank++)
         {
             var hit = top[rank];
-            var text = hit.Chunk.Text;
+            var passage = passages?.Invoke(hit) ?? new Passage(hit.Chunk.Text, hit.Chunk.Start, 0);
+            var text = passage.Text;
             var sentences = SentenceSplitter.Split(text);
-            for (var position = 0; position < sentences.Count; position++)
+            var focusIndex = sentences.Count(s => s.Start < passage.FocusStart);
+            for (var index = 0; index < sentences.Count; index++)
             {
-                var (start, length) = sentences[position];
+                var (start, length) = sentences[index];
                 var sentence = text.Substring(start, length);
                 if (!IsQuotable(sentence))
                 {
                     continue;
                 }
 
+                // Sentences of the matching chunk come first; its neighbours' sentences count as further away.
+                var position = index >= focusIndex ? index - focusIndex : 2 + (focusIndex - index);
                 var terms = analyzer.Terms(sentence).ToHashSet(StringComparer.Ordinal);
                 var overlap = content.Count == 0 ? 0f : content.Count(terms.Contains) / (float)content.Count;
                 var typeFit = outcome.AnswerTypes.Count == 0 ? 0f : AnswerTypes.Match(outcome.AnswerTypes, AnswerTypes.Profile(sentence));
                 var score = overlap + (0.5f * typeFit) + (0.3f / (1 + position)) + (0.4f / (1 + rank));
-                candidates.Add((hit, rank, start, length, score));
+                candidates.Add((hit, passage, rank, start, length, score));
             }
         }
 
@@ -86,19 +91,19 @@ public sealed class AnswerComposer(ClinicalAnalyzer analyzer, AnswerOptions opti
         }
 
         var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
-        var spans = new Dictionary<string, (SearchHit Hit, int Start, int End)>(StringComparer.Ordinal);
+        var spans = new Dictionary<string, (SearchHit Hit, Passage Passage, int Start, int End)>(StringComparer.Ordinal);
         var answer = new System.Text.StringBuilder();
-        foreach (var (hit, _, start, length, _) in chosen)
+        foreach (var (hit, passage, _, start, length, _) in chosen)
         {
             if (!numbers.TryGetValue(hit.DocumentId, out var n))
             {
                 numbers[hit.DocumentId] = n = numbers.Count + 1;
-                spans[hit.DocumentId] = (hit, start, start + length);
+                spans[hit.DocumentId] = (hit, passage, start, start + length);
             }
             else
             {
                 var span = spans[hit.DocumentId];
-                spans[hit.DocumentId] = (span.Hit, Math.Min(span.Start, start), Math.Max(span.End, start + length));
+                spans[hit.DocumentId] = (span.Hit, span.Passage, Math.Min(span.Start, start), Math.Max(span.End, start + length));
             }
 
             if (answer.Length > 0)
@@ -106,15 +111,16 @@ public sealed class AnswerComposer(ClinicalAnalyzer analyzer, AnswerOptions opti
                 answer.Append(' ');
             }
 
-            answer.Append(hit.Chunk.Text, start, length).Append(" [").Append(n).Append(']');
+            answer.Append(passage.Text, start, length).Append(" [").Append(n).Append(']');
         }
 
+        // One document is read through one passage, so its quote is one contiguous, verbatim stretch of it.
         var citations = numbers
             .OrderBy(p => p.Value)
             .Select(p =>
             {
-                var (hit, start, end) = spans[p.Key];
-                return new Citation(p.Value, hit.DocumentId, hit.Title, hit.Url, hit.Chunk.Text[start..end], hit.Chunk.Start + start);
+                var (hit, passage, start, end) = spans[p.Key];
+                return new Citation(p.Value, hit.DocumentId, hit.Title, hit.Url, passage.Text[start..end], passage.DocumentOffset + start);
             })
             .ToList();
         return new GroundedAnswer(answer.ToString(), false, citations, options.Disclaimer, evidence, null);

@@ -12,6 +12,13 @@ public sealed record GroundedAnswer(
     float Evidence,
     string? AbstentionReason);
 
+/// <summary>
+/// The text an answer is composed from for one hit: a verbatim window of its document around the matching chunk.
+/// </summary>
+/// <param name="DocumentOffset">Where <paramref name="Text"/> starts in the document.</param>
+/// <param name="FocusStart">Where the matching chunk starts within <paramref name="Text"/>.</param>
+public sealed record Passage(string Text, int DocumentOffset, int FocusStart);
+
 public sealed record AnswerOptions
 {
     public const string DefaultDisclaimer =

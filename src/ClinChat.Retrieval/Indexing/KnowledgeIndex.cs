@@ -64,6 +64,37 @@ public sealed class KnowledgeIndex : IDisposable
         }
     }
 
+    /// <summary>The chunks just before and after one in its document, for reading a passage in context.</summary>
+    public (ChunkEntry? Previous, ChunkEntry? Next) Neighbours(ChunkEntry chunk)
+    {
+        lock (_entriesGate)
+        {
+            if (!_chunksByDocument.TryGetValue(chunk.DocumentId, out var keys))
+            {
+                return (null, null);
+            }
+
+            ChunkEntry? previous = null;
+            ChunkEntry? next = null;
+            foreach (var key in keys)
+            {
+                if (_chunks.TryGetValue(key, out var entry))
+                {
+                    if (entry.Ordinal == chunk.Ordinal - 1)
+                    {
+                        previous = entry;
+                    }
+                    else if (entry.Ordinal == chunk.Ordinal + 1)
+                    {
+                        next = entry;
+                    }
+                }
+            }
+
+            return (previous, next);
+        }
+    }
+
     /// <summary>Builds both indexes from storage, once; later calls only catch up with the change feed.</summary>
     public async Task EnsureLoadedAsync(CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using ClinChat.Phi;
 using ClinChat.Retrieval.Answering;
 using ClinChat.Retrieval.Indexing;
 using ClinChat.Retrieval.Search;
+using ClinChat.Storage;
 
 namespace ClinChat.Hosting;
 
@@ -14,7 +15,8 @@ internal sealed record AskResult(GroundedAnswer Answer, SearchOutcome Outcome, s
 /// The question → PHI screen → search → grounded answer pipeline that the CLI and the chat endpoint share.
 /// Only the screened question goes further: it is what is embedded, searched, cached and answered.
 /// </summary>
-internal sealed class AskService(KnowledgeIndex index, HybridSearcher searcher, AnswerComposer composer, PhiScreen phi, InteractionEngine drugs)
+internal sealed class AskService(
+    KnowledgeIndex index, HybridSearcher searcher, AnswerComposer composer, IKnowledgeStore store, PhiScreen phi, InteractionEngine drugs)
 {
     public async Task<SearchOutcome> SearchAsync(string question, int top, RetrievalMode mode, CancellationToken cancellationToken)
     {
@@ -28,8 +30,38 @@ internal sealed class AskService(KnowledgeIndex index, HybridSearcher searcher, 
         var screened = phi.ScreenQuestion(question);
         await index.EnsureLoadedAsync(cancellationToken);
         var outcome = await searcher.SearchAsync(screened.Text, composer.Options.MaxPassages + 2, RetrievalMode.Hybrid, cancellationToken);
-        var answer = composer.Compose(screened.Text, outcome);
+        var passages = await PassagesAsync(outcome, cancellationToken);
+        var answer = composer.Compose(screened.Text, outcome, hit => passages.GetValueOrDefault(hit.DocumentId));
         return new AskResult(answer, outcome, screened.Text, screened.RemovedTypes, CheckNamedDrugs(screened.Text));
+    }
+
+    /// <summary>
+    /// The window of each top document the answer is read from: the matching chunk with its neighbours, cut verbatim
+    /// from the stored text (chunk boundaries are sentence boundaries), so a quote may span them.
+    /// </summary>
+    private async Task<Dictionary<string, Passage>> PassagesAsync(SearchOutcome outcome, CancellationToken cancellationToken)
+    {
+        var passages = new Dictionary<string, Passage>(StringComparer.Ordinal);
+        foreach (var hit in outcome.Hits.Take(composer.Options.MaxPassages))
+        {
+            if (await store.GetDocumentAsync(hit.DocumentId, cancellationToken) is not { } document)
+            {
+                continue;
+            }
+
+            var (previous, next) = index.Neighbours(hit.Chunk);
+            var start = previous?.Start ?? hit.Chunk.Start;
+            var end = next is null ? hit.Chunk.Start + hit.Chunk.Text.Length : next.Start + next.Text.Length;
+            if (start < 0 || end > document.Text.Length || start > hit.Chunk.Start
+                || !document.Text.AsSpan(hit.Chunk.Start).StartsWith(hit.Chunk.Text, StringComparison.Ordinal))
+            {
+                continue; // The document changed since the index saw it: read the chunk alone.
+            }
+
+            passages[hit.DocumentId] = new Passage(document.Text[start..end], start, hit.Chunk.Start - start);
+        }
+
+        return passages;
     }
 
     /// <summary>Interaction findings when the question names two or more drugs (found by the normaliser, not a keyword list).</summary>
