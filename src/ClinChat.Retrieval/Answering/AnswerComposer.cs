@@ -66,6 +66,11 @@ public sealed class AnswerComposer(ClinicalAnalyzer analyzer, AnswerOptions opti
                 var position = index >= focusIndex ? index - focusIndex : 2 + (focusIndex - index);
                 var terms = analyzer.Terms(sentence).ToHashSet(StringComparer.Ordinal);
                 var overlap = content.Count == 0 ? 0f : content.Count(terms.Contains) / (float)content.Count;
+                if (rank > 0 && overlap == 0)
+                {
+                    continue; // A lower-ranked passage speaks only where it shares the question's content.
+                }
+
                 var typeFit = outcome.AnswerTypes.Count == 0 ? 0f : AnswerTypes.Match(outcome.AnswerTypes, AnswerTypes.Profile(sentence));
                 var score = overlap + (0.5f * typeFit) + (0.3f / (1 + position)) + (0.4f / (1 + rank));
                 candidates.Add((hit, passage, rank, start, length, score));
