@@ -35,6 +35,8 @@ internal sealed class AskService(
         return new AskResult(answer, outcome, screened.Text, screened.RemovedTypes, CheckNamedDrugs(screened.Text));
     }
 
+    private const int WholeDocumentChars = 4000;
+
     /// <summary>
     /// The window of each top document the answer is read from: the matching chunk with its neighbours, cut verbatim
     /// from the stored text (chunk boundaries are sentence boundaries), so a quote may span them.
@@ -49,9 +51,11 @@ internal sealed class AskService(
                 continue;
             }
 
+            // A short document (a reference card, a FAQ answer) is read whole; a long one around the matching chunk.
             var (previous, next) = index.Neighbours(hit.Chunk);
-            var start = previous?.Start ?? hit.Chunk.Start;
-            var end = next is null ? hit.Chunk.Start + hit.Chunk.Text.Length : next.Start + next.Text.Length;
+            var whole = document.Text.Length <= WholeDocumentChars;
+            var start = whole ? 0 : previous?.Start ?? hit.Chunk.Start;
+            var end = whole ? document.Text.Length : next is null ? hit.Chunk.Start + hit.Chunk.Text.Length : next.Start + next.Text.Length;
             if (start < 0 || end > document.Text.Length || start > hit.Chunk.Start
                 || !document.Text.AsSpan(hit.Chunk.Start).StartsWith(hit.Chunk.Text, StringComparison.Ordinal))
             {
