@@ -78,10 +78,4 @@ public sealed class CachingEmbeddingGenerator(IEmbeddingGenerator<string, Embedd
 
     /// <summary>Forgets cached query vectors (evaluation measures latency with a cold cache).</summary>
     public void ClearQueryCache() => _queries.Clear();
-
-    public override Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
-        IEnumerable<string> values,
-        EmbeddingGenerationOptions? options = null,
-        CancellationToken cancellationToken = default) =>
-        base.GenerateAsync(values, options, cancellationToken);
 }

@@ -56,6 +56,14 @@ public sealed class KnowledgeIndex : IDisposable
         }
     }
 
+    public bool ContainsDocument(string documentId)
+    {
+        lock (_entriesGate)
+        {
+            return _chunksByDocument.ContainsKey(documentId);
+        }
+    }
+
     public ChunkEntry? GetChunk(long key)
     {
         lock (_entriesGate)
@@ -95,12 +103,15 @@ public sealed class KnowledgeIndex : IDisposable
         }
     }
 
-    /// <summary>Builds both indexes from storage, once; later calls only catch up with the change feed.</summary>
+    /// <summary>
+    /// Builds both indexes from storage, once. Later calls return at once: writers through <c>KnowledgeBase</c> catch
+    /// the index up themselves and the server follows other processes' writes in the background, so no query pays
+    /// a store round trip (or waits on the index lock) to look for changes.
+    /// </summary>
     public async Task EnsureLoadedAsync(CancellationToken cancellationToken)
     {
         if (IsLoaded)
         {
-            await CatchUpAsync(cancellationToken);
             return;
         }
 

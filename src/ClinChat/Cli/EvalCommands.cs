@@ -62,15 +62,9 @@ internal static class EvalCommands
             var embeddings = services.GetRequiredService<CachingEmbeddingGenerator>();
             if (parseResult.GetValue(skipIngest))
             {
-                await services.GetRequiredService<KnowledgeIndex>().EnsureLoadedAsync(cancellationToken);
                 var index = services.GetRequiredService<KnowledgeIndex>();
-                var present = new HashSet<string>(StringComparer.Ordinal);
-                await foreach (var document in services.GetRequiredService<ClinChat.Storage.IKnowledgeStore>().ReadChunksAsync(null, cancellationToken))
-                {
-                    present.Add(document.DocumentId);
-                }
-
-                evalQueries = evalQueries.Where(q => q.GoldIds.All(present.Contains)).ToList();
+                await index.EnsureLoadedAsync(cancellationToken);
+                evalQueries = evalQueries.Where(q => q.GoldIds.All(index.ContainsDocument)).ToList();
                 CliOutput.Error.MarkupLineInterpolated($"store has {index.DocumentCount} documents; evaluating {evalQueries.Count} queries whose gold documents it holds");
             }
             await ask.SearchAsync("warm-up", 1, RetrievalMode.Hybrid, cancellationToken);
