@@ -53,11 +53,25 @@ internal sealed partial class IngestionQueue(
             try
             {
                 // Uploads pass the upload PHI policy (by default: documents with patient identifiers are rejected).
-                var report = await knowledgeBase.IngestPathsAsync(
-                    [folder],
-                    new SynchronousProgress<IngestionProgress>(p => job = job with { Processed = p.Processed }),
-                    stoppingToken,
-                    DocumentScreens.For(phi, phi.Options.UploadPolicy));
+                IngestionReport report;
+                using (var progressSaving = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+                {
+                    var saver = SaveProgressAsync(() => job, progressSaving.Token);
+                    try
+                    {
+                        report = await knowledgeBase.IngestPathsAsync(
+                            [folder],
+                            new SynchronousProgress<IngestionProgress>(p => job = job with { Processed = p.Processed }),
+                            stoppingToken,
+                            DocumentScreens.For(phi, phi.Options.UploadPolicy));
+                    }
+                    finally
+                    {
+                        await progressSaving.CancelAsync();
+                        await saver;
+                    }
+                }
+
                 job = job with
                 {
                     Status = report.Failed > 0 && report.Added + report.Updated + report.Skipped == 0 ? "failed" : "completed",
@@ -81,6 +95,24 @@ internal sealed partial class IngestionQueue(
             }
 
             await store.SaveJobAsync(job, stoppingToken);
+        }
+    }
+
+    /// <summary>Saves the running job's progress every second, so `GET /api/documents/jobs/{id}` shows it moving.</summary>
+    private async Task SaveProgressAsync(Func<IngestionJob> current, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                // Only the wait is cancelled: a save in flight completes, so the final save always comes last.
+                await store.SaveJobAsync(current(), CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The job finished (or the host stops): its final state is saved by the caller.
         }
     }
 
