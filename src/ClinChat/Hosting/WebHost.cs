@@ -14,7 +14,8 @@ internal static class WebHost
 {
     public const string DefaultUrl = "http://localhost:3000";
 
-    public static WebApplication Build(string[] args, string dataDirectory)
+    /// <param name="configure">A last word on the builder (tests add a log capture through it).</param>
+    public static WebApplication Build(string[] args, string dataDirectory, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
@@ -36,6 +37,7 @@ internal static class WebHost
         builder.Services.AddSecurity(builder.Configuration, dataDirectory);
         builder.AddIdentityServices(knowledge.DatabasePath);
 
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.UseServiceDefaults();
         app.UseAudit();
