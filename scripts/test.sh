@@ -5,8 +5,9 @@ cd "$(dirname "$0")/.."
 
 log() { printf '\n== %s\n' "$*" >&2; }
 
-log "services the tests start themselves: OpenLDAP slapd (LDAP sign-in tests)"
+log "services the tests start themselves: OpenLDAP slapd (LDAP sign-in tests), PostgreSQL 15 and redis-server"
 sh tests/ClinChat.Identity.Tests/Ldap/install-slapd.sh
+sh tests/ClinChat.Testing/install-services.sh
 
 log "dotnet $(dotnet --version)"
 dotnet restore ClinChat.sln --nologo -v quiet

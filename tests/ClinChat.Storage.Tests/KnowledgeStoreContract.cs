@@ -22,7 +22,7 @@ public abstract class KnowledgeStoreContract : IAsyncLifetime
     /// <summary>Releases whatever <see cref="CreateEmptyStore"/> made (files, databases).</summary>
     protected abstract Task DropStoreAsync();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         _store = CreateEmptyStore(Time);
         await _store.MigrateAsync(Ct);

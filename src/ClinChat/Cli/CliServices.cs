@@ -3,7 +3,8 @@ using ClinChat.Drugs;
 using ClinChat.Hosting;
 using ClinChat.Phi;
 using ClinChat.Retrieval.Search;
-using ClinChat.Storage;
+using ClinChat.Database;
+using ClinChat.Storage.Database;
 
 namespace ClinChat.Cli;
 
@@ -31,7 +32,8 @@ internal static class CliServices
         var collection = new ServiceCollection()
             .AddSingleton(configuration)
             .AddLogging()
-            .AddMetrics();
+            .AddMetrics()
+            .AddStoreDatabase(configuration, options.DataDirectory);
         if (ranking is not null)
         {
             collection.AddSingleton(ranking);
@@ -44,7 +46,7 @@ internal static class CliServices
             .BuildServiceProvider();
 
         // The embedded store migrates itself; a server store is migrated by `clinchat db migrate`.
-        await services.GetRequiredService<IKnowledgeStore>().MigrateAsync(cancellationToken);
+        await services.GetRequiredService<StoreDatabase>().PrepareSchemasAsync(cancellationToken);
         return services;
     }
 }

@@ -16,6 +16,7 @@ internal static class ClinChatCli
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(Identity.UserCommands.Create(context));
         Backup.BackupCommands.AddTo(root, context);
+        root.Subcommands.Add(Database.DatabaseCommands.Create(context));
         foreach (var command in KnowledgeCommands.Create(context))
         {
             root.Subcommands.Add(command);

@@ -1,6 +1,8 @@
 using ClinChat.Retrieval.Indexing;
 using ClinChat.Retrieval.Knowledge;
+using ClinChat.Database;
 using ClinChat.Storage;
+using ClinChat.Storage.Database;
 
 namespace ClinChat.Hosting;
 
@@ -30,6 +32,7 @@ internal sealed class KnowledgeReadiness
 /// </summary>
 internal sealed partial class KnowledgeIndexService(
     IKnowledgeStore store,
+    StoreDatabase database,
     KnowledgeBase knowledgeBase,
     KnowledgeIndex index,
     KnowledgeOptions options,
@@ -44,7 +47,7 @@ internal sealed partial class KnowledgeIndexService(
     {
         try
         {
-            await store.MigrateAsync(stoppingToken);
+            await database.PrepareSchemasAsync(stoppingToken);
             await SeedAsync(stoppingToken);
             await index.EnsureLoadedAsync(stoppingToken);
             metrics.RecordKnowledgeBase(await store.GetStatsAsync(stoppingToken));

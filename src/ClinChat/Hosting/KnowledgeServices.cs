@@ -5,7 +5,7 @@ using ClinChat.Retrieval.Indexing;
 using ClinChat.Retrieval.Knowledge;
 using ClinChat.Retrieval.Search;
 using ClinChat.Storage;
-using ClinChat.Storage.Sqlite;
+using ClinChat.Storage.Database;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -39,7 +39,8 @@ internal static class KnowledgeServices
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(options);
-        services.TryAddSingleton<IKnowledgeStore>(sp => new SqliteKnowledgeStore(options.DatabasePath, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<StoreDatabase>(_ => new SqliteStoreDatabase(options.DatabasePath));
+        services.TryAddSingleton<IKnowledgeStore>(sp => new KnowledgeStore(sp.GetRequiredService<StoreDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => new MiniLmEmbeddingGenerator(options.EmbeddingThreads));
         services.TryAddSingleton(sp => new CachingEmbeddingGenerator(
             sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),

@@ -1,4 +1,5 @@
 using ClinChat.Chat;
+using ClinChat.Database;
 using ClinChat.Documents;
 using ClinChat.Drugs;
 using ClinChat.Identity;
@@ -28,6 +29,7 @@ internal static class WebHost
 
         builder.Logging.AddPhiRedaction();
         builder.Services.AddServiceDefaults();
+        builder.Services.AddStoreDatabase(builder.Configuration, dataDirectory);
         builder.Services.AddKnowledge(knowledge);
         builder.Services.AddKnowledgeHosting();
         builder.Services.AddDocuments();
