@@ -10,7 +10,7 @@ namespace ClinChat.Phi;
 public sealed class PhiDetector
 {
     /// <summary>Bumped whenever rules or word lists change what is detected.</summary>
-    public const string EngineVersion = "1.2.0";
+    public const string EngineVersion = "1.3.0";
 
     /// <summary>Default time budget per megabyte of text (at least this much for any call): about 20 times the measured cost.</summary>
     public static readonly TimeSpan DefaultTimeoutPerMegabyte = TimeSpan.FromSeconds(20);
@@ -69,7 +69,26 @@ public sealed class PhiDetector
         deadline.Check();
         _names.Find(text, spans, deadline);
         deadline.Check();
-        return DropEponyms(text, Merge(spans));
+        return TrimPossessives(text, DropEponyms(text, Merge(spans)));
+    }
+
+    /// <summary>
+    /// "Okafor's" redacts as "[NAME]'s": the possessive ending is grammar, not part of a person's name. Places keep it: it belongs to
+    /// "St. Agnes's" or "Mercy's" as a name.
+    /// </summary>
+    private static List<PhiSpan> TrimPossessives(string text, List<PhiSpan> spans)
+    {
+        for (var k = 0; k < spans.Count; k++)
+        {
+            var span = spans[k];
+            if (span.Type == PhiType.Name && span.End - span.Start > 3 && text[span.End - 1] is 's' or 'S'
+                && text[span.End - 2] is '\'' or '\u2019')
+            {
+                spans[k] = span with { End = span.End - 2 };
+            }
+        }
+
+        return spans;
     }
 
     // Head nouns after which a capitalised word names a disease, sign or test after a person or place

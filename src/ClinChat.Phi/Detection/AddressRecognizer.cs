@@ -17,28 +17,34 @@ internal static partial class AddressRecognizer
         "Extensions?|Fields?|Flats?|Fords|Harbors?|Haven|Inlet|Keys?|Knolls|Lights?|Locks?|Lodge|Mall|Motorway|Mount|Mountains?|Neck|Overpass|" +
         "Prairie|Ramp|Rest|Routes|Shoals?|Skyway|Spurs?|Stream|Throughway|Tunnel|Underpass|Unions?|Ville|Vistas|Walks|Wall|Ways|Wells?|Centers?|Plains?|Ports|Ridges|Drives|Lanes|Ranches|Passage|Ovals|Glens|Groves|Gardens|Pine|Parkways|Hills|Isles|Islands|Brooks|Trails|Viaduct|Lanes)";
 
-    private const string Unit = @"(?:,?\s*(?:Apt|Apartment|Suite|Ste|Unit|Bldg|Building|Floor|Fl|Room|Rm|#)\.?\s*#?\s*[A-Z0-9-]{1,6})?";
+    private const string UnitPart = @"(?:,?\s*(?:Apt|Apartment|Suite|Ste|Unit|Bldg|Building|Floor|Fl|Room|Rm|#)\.?\s*#?\s*[A-Z0-9-]{1,6})";
+    private const string Unit = UnitPart + "?";
 
     // Trailing "\nCity\n, ST\n Country 12345", "|> Suite 12|> Espoo|> Finland 02100" or ", Baltimore, MD 21201": each segment is a
     // whole line or comma field holding only capitalised words, a unit, a state code or a postal code.
     private const string Code = @"(?:\d{3,6}(?:[ -]\d{2,4})?|[A-Z]\d[A-Z][ ]?\d[A-Z]\d|\d{4}[ ]?[A-Z]{2})";
-    private const string Particle = @"(?:de|del|della|da|do|dos|das|di|du|la|le|van|von|der|den|ten|y|e|am|an|im|sur|upon|on)";
+    private const string Particle = @"(?:de|del|della|da|do|dos|das|des|di|du|la|le|les|van|von|der|den|ten|ter|y|e|am|an|im|auf|bei|sur|sous|upon|on|nad|pod|na|u|v|aan|op)";
     private const string PlaceName = Cap + @"(?:[ \t]+(?:" + Particle + @"[ \t]+)?" + Cap + @"){0,3}(?:[ \t]+\(\p{L}+\))?";
     private const string Segment = @"(?:(?:Apt|Apartment|Suite|Ste|Unit|Bldg|Building|Floor|Fl|Room|Rm)\.?[ \t]*#?[ \t]*[A-Z0-9-]{1,6}|" + PlaceName + @"(?:[ \t]+(?:[A-Z]{2,3}|nan))?(?:[ \t]+" + Code + @")?|[A-Z]{2,3}(?:[ \t]+" + Code + @")?|nan(?:[ \t]+" + Code + @")?|" + Code + @")";
     // Segments are separated by a comma or a line break (a blank line or a "> " quote prefix too), at most two at a time.
     private const string Tail = @"(?:[ \t]*[,\n][ \t>|?•*]*(?:[,\n][ \t>|?•*]*){0,2}" + Segment + @"(?=[ \t]*(?:[,\n.?!;)]|$))){0,6}";
 
+    // "... Apt. 678 Velenje", "... Suite 215 NUNGATTA Australia", "... Drive Coalville South Africa": a one-line address runs on into its
+    // city, region and country without a comma. Only capitalised words (or a state code or postal code) up to the end of the line, a
+    // punctuation mark or a lower-case word qualify, so "12 Elm St with his wife" stays a street.
+    private const string SameLine = @"(?:[ \t]+(?:" + PlaceName + @"(?:[ \t]+(?:[A-Z]{2,3}|nan))?(?:[ \t]+" + Code + @")?)(?=[ \t]*(?:[,\n.?!;)]|$)|[ \t]+\p{Ll}))?";
+
     // "4417 Ruiskuja 28", "12 Fő tér 7.", "86 Rua das Gaivotas 1201": house or building number, street words, number.
     private const string StreetWord = @"[\p{L}][\p{L}'’-]*\.?";
     private const string NumberedStreet = @"\d{1,6}[A-Z]?(?:[ \t]+\d{1,5})?[ \t]+(?<w>" + StreetWord + @"(?:[ \t]+" + StreetWord + @"){0,3})[ \t]+\d{1,5}[a-z]?\b\.?";
 
-    [GeneratedRegex(@"(?<![\w-])\d{1,6}[A-Z]?(?:\s+\d{1,5})?\s+(?:[NSEW]\.?\s+)?(?:" + Cap + @"\s+){0,3}?" + Suffix + @"\b\.?(?:\s+\d{1,5}\b)?" + Unit + Tail, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    [GeneratedRegex(@"(?<![\w-])\d{1,6}[A-Z]?(?:\s+\d{1,5})?\s+(?:[NSEW]\.?\s+)?(?:" + Cap + @"[ \t]+){0,3}" + Suffix + @"\b\.?(?:\s+\d{1,5}\b)?" + Unit + Tail, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex USStreet();
 
-    [GeneratedRegex(@"\b(?:Rue|Rua|Via|Calle|Avenida|Avenue|Av\.|ul\.|Piazza|Piazzetta|Viale|Corso|Largo|Strada|Travessa|Praça|Plac|Aleja|Al\.)\s+(?:" + Cap + @"\s+){0,3}?(?:" + Cap + @"\s+)?\d{1,5}[a-z]?\b" + Unit + Tail, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    [GeneratedRegex(@"(?:\b(?:Rue|Rua|Via|Calle|Avenida|Avenue|Av\.|ul\.|Piazza|Piazzetta|Viale|Corso|Largo|Strada|Travessa|Praça|Plac|Aleja|Al\.)|(?<![\w/])C/)\s+(?:(?:dei|degli|delle|della|del|de|di|da|do|das|dos|des|du|la|le)\s+)?(?:" + Cap + @"\s+){0,3}?(?:" + Cap + @"\s+)?\d{1,5}[a-z]?\b" + Unit + Tail, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex EuropeanLeadingType();
 
-    [GeneratedRegex(@"\b\d{1,6}(?:\s+\d{1,5})?\s+(?:Via|Avenue|(?i:rue|rua|r[úu]a|calle|avenida|strada|viale|piazza|corso))\s+(?:(?:" + Particle + @"\s+)?[\p{L}][\p{L}'’.-]*\s*){1,4}(?:\d{1,5}\b)?" + Unit + Tail, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    [GeneratedRegex(@"\b\d{1,6}(?:\s+\d{1,5})?\s+(?:Via|Avenue|(?i:rue|rua|r[úu]a|calle|avenida|strada|viale|piazza|corso))\s+(?:(?:" + Particle + @"[ \t]+)?[\p{L}][\p{L}'’.-]*[ \t]*){1,4}(?:\d{1,5}\b)?" + Unit + Tail, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex NumberedEuropeanType();
 
     // "the corner of 12 Larkspur Road and Fennimore Street": an intersection; the second street starts with a capital.
@@ -48,19 +54,23 @@ internal static partial class AddressRecognizer
     [GeneratedRegex(@"\b(?:\d{1,6}[ \t]+)?(?=[\p{Lu}][\p{L}-]*\.?\s+\d)[\p{Lu}][\p{L}-]*(?:gata|gatan|gade|vej|veien|vegen|weg|straße|strasse|str\.|gasse|laan|straat|katu|tie|kuja|polku|utca|ulica|cesta|iela|gatve|tee|vegur|allee|platz|plein|kade|singel|ova|ská|ho)\s+\d{1,5}[a-z]?\b" + Unit + Tail, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex NordicStreet();
 
+    // "Villacher Strasse 89", "Árpád fejedelem útja 3.", "Hegyalja út 98.": the street type as its own word between the name and the number.
+    [GeneratedRegex(@"\b\p{Lu}[\p{L}'’-]+(?:[ \t]+\p{L}[\p{L}'’-]+){0,2}[ \t]+(?:Strasse|Straße|Str\.|Weg|Gasse|Platz|Allee|Ufer|Damm|Straat|Laan|Gracht|Plein|Kade|Singel|Gade|Vej|Gata|Gatan|Katu|Tie|(?i:út|útja|utca|körút|tér|tere|ulica|ul\.))[ \t]+\d{1,5}[a-z]?\b\.?" + Unit + Tail, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    private static partial Regex StreetTypeWord();
+
     [GeneratedRegex(@"\b[\p{Lu}][\p{L}-]+(?:[ \t]+[\p{Lu}][\p{L}-]+){0,2}[ \t]+u\.[ \t]+\d{1,5}\.?", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex HungarianStreet();
 
-    [GeneratedRegex(@"\b(?:\d{1,6}[ \t]+)?P\.?\s?O\.?\s+Box\s+\d{1,6}" + Unit + Tail, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    [GeneratedRegex(@"\b(?:\d{1,6}[ \t]+)?(?:(?i:p\.?\s?o\.?\s+box)|Postbox|Postfach|Post Box)\s+\d{1,6}\b" + Unit + Tail, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex PoBox();
 
-    [GeneratedRegex(@"\b(?:PSC|Unit|CMR)\s+\d{3,5},?\s+Box\s+\d{3,5}(?:\s*\n?\s*[ADF]PO\s+A[AEP]\s+\d{5})?", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    [GeneratedRegex(@"\b(?:PSC|Unit|CMR)\s+\d{3,5},?\s+Box\s+\d{3,5}(?:\s*\n?\s*[ADF]PO\s+A[AEP]\s+\d{5})?", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture | RegexOptions.IgnoreCase)]
     private static partial Regex MilitaryBox();
 
-    [GeneratedRegex(@"\bUS[NS]?[CN]?[GC]?C?\s+" + Cap + @"\s*\n?\s*FPO\s+A[AEP]\s+\d{5}", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    [GeneratedRegex(@"\b(?i:uss|usns|usnv|uscgc)\s+\p{L}[\p{L}'’.-]*\s*\n?\s*(?i:fpo\s+a[aep])\s+\d{5}", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex MilitaryShip();
 
-    [GeneratedRegex(@"\b(?:Apt|Apartment|Suite|Ste)\.?\s*#?\s*\d{1,6}[A-Z]?\b", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    [GeneratedRegex(@"\b(?:(?i:apt|apartment|suite)|Ste)\.?\s*#?\s*\d{1,6}[A-Z]?\b", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex UnitOnly();
 
     // After an address cue the number-led rest of the phrase is the address, whatever its case or language: "lives at 14 elm st",
@@ -74,13 +84,17 @@ internal static partial class AddressRecognizer
 
     // One regex per shape rather than one alternation: each keeps its own fast search for where it can start, which a single
     // alternation of ten shapes loses (it was the slowest part of detection on ALL-CAPS notes).
-    private static readonly Func<Regex>[] Shapes = [USStreet, EuropeanLeadingType, NumberedEuropeanType, Intersection, NordicStreet, HungarianStreet, PoBox, MilitaryBox, MilitaryShip, UnitOnly];
+    private static readonly Func<Regex>[] Shapes = [USStreet, EuropeanLeadingType, NumberedEuropeanType, Intersection, NordicStreet, HungarianStreet, StreetTypeWord, PoBox, MilitaryBox, MilitaryShip, UnitOnly];
+
+    [GeneratedRegex(@"\G(?:" + UnitPart + @"\b){0,2}" + SameLine + Tail, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    private static partial Regex TailAt();
 
     [GeneratedRegex(@"(?<![\w./-])" + NumberedStreet + Unit + Tail, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex Numbered();
 
     public static void Find(string text, List<PhiSpan> spans, PhiLexicon lexicon, DetectionDeadline deadline = default)
     {
+        var first = spans.Count;
         for (var m = PlaceWithPostalCode().Match(text); m.Success; m = m.NextMatch())
         {
             if (PlaceWordsLookLikeName(m.Groups["w"].ValueSpan, lexicon))
@@ -113,6 +127,18 @@ internal static partial class AddressRecognizer
             if (StreetWordsLookLikeName(m.Groups["w"].ValueSpan, lexicon))
             {
                 Add(text, m.Index, m.Index + m.Length, spans, 0.75);
+            }
+        }
+
+        // Every shape gets the same tail (second unit, city, region, country, postal code), whichever regex found its street.
+        var count = spans.Count;
+        for (var s = first; s < count; s++)
+        {
+            var span = spans[s];
+            var tail = TailAt().Match(text, span.End);
+            if (tail.Success && tail.Length > 0)
+            {
+                Add(text, span.Start, tail.Index + tail.Length, spans, span.Confidence);
             }
         }
     }

@@ -37,7 +37,10 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         "university city veterans children's mr mrs ms miss dr drs dtr dau son daughter wife husband mother father brother sister friend note: " +
         "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december " +
         "see please call page notify ask tell told asked given full face instructed found present plan begin continue aware law " +
-        "jesus god christ lord");
+        "jesus god christ lord " +
+        // Contractions and greetings start sentences and follow commas like names do ("Hi Freddy, I'm writing").
+        "i'm i've i'd i'll it's he's she's we're we've you're you've they're that's there's don't doesn't didn't can't won't isn't wasn't " +
+        "hi hello hey dear thanks thank regards sincerely");
 
     private static readonly WordSet Titles = Set("dr drs dr's doctor mr mrs messrs prof professor rabbi reverend rev pastor chaplain attending attg");
     // Also abbreviations: "MS" mental status or morphine, "HO" ends many sentences ("per HO.").
@@ -50,7 +53,13 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         "neighbour hcp proxy poa guardian son-in-law daughter-in-law dtr-in-law sister-in-law brother-in-law stepson stepdaughter caregiver " +
         "companion roommate named name:");
 
-    private static readonly WordSet Verbs = Set("per spoke talked talk speak speaking talking called paged seen contacted discussed met informed notified consult consulted");
+    private static readonly WordSet Verbs = Set(
+        "per spoke talked talk speak speaking talking called paged seen contacted discussed met informed notified consult consulted " +
+        // Reported speech and letters: "says Okafor", "told Mavis", "thanked Dr ...".
+        "says said told asked thanked");
+
+    // "Dear Ottoline", "Hi Radomir,", "Thanks Emeka": a greeting or thanks vouches like a relative does.
+    private static readonly WordSet Greetings = Set("dear hi hello hey thanks thank");
 
     // "Ted called", "nell visited", "FRED STATES": a given name right before one of these is a person.
     private static readonly WordSet AfterNameVerbs = Set("called calls phoned visited visits visiting states stated came arrived left");
@@ -242,9 +251,14 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 TakeNameAfter(text, t, i, mode, spans, strong: false, anyGap: true);
             }
 
-            if (Relations.Contains(word) || word.Equals("other", StringComparison.OrdinalIgnoreCase) && i > 0 && Word(text, t[i - 1]).Equals("significant", StringComparison.OrdinalIgnoreCase))
+            if (Relations.Contains(word) || word.Equals("other", StringComparison.OrdinalIgnoreCase) && i > 0 && Word(text, t[i - 1]).Equals("significant", StringComparison.OrdinalIgnoreCase)
+                || Greetings.Contains(word))
             {
                 TakeNameAfter(text, t, i, mode, spans, strong: false);
+                if (i > 0 && Relations.Contains(word))
+                {
+                    PossessorOfRelative(text, t, i, mode, spans);
+                }
             }
             else if (Verbs.Contains(word))
             {
@@ -300,6 +314,33 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     }
 
     private static ReadOnlySpan<char> Word(string text, in Token token) => text.AsSpan(token.Start, token.End - token.Start);
+
+    /// <summary>"Amara's daughter", "VIKTOR'S WIFE": the owner of a relative is a person (the possessive ending stays outside the span).</summary>
+    private static void PossessorOfRelative(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans)
+    {
+        ref var owner = ref t[i - 1];
+        var w = Word(text, owner);
+        if (w.Length < 4 || !(w.EndsWith("'s", StringComparison.OrdinalIgnoreCase) || w.EndsWith("’s", StringComparison.OrdinalIgnoreCase))
+            || !Joined(text, owner, t[i]))
+        {
+            return;
+        }
+
+        var name = w[..^2];
+        if (StopWords.Contains(name) || Relations.Contains(name) || Titles.Contains(name) || IsClinical(owner.Kind) || (owner.Kind & WordKind.Eponym) != 0 && !IsNameWord(owner.Kind))
+        {
+            return;
+        }
+
+        var english = (owner.Kind & WordKind.English) != 0;
+        var ok = mode == CaseMode.Mixed
+            ? owner.Title && (IsNameWord(owner.Kind) || !english)
+            : IsNameWord(owner.Kind) && (!english || (owner.Kind & WordKind.FirstName) != 0);
+        if (ok)
+        {
+            spans.Add(new PhiSpan(owner.Start, owner.End - 2, PhiType.Name, 0.75));
+        }
+    }
 
     private static bool IsClinical(WordKind kind) => (kind & (WordKind.Medical | WordKind.Clinical)) != 0;
 
@@ -489,8 +530,11 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             }
             else if (taken > 0 && strong)
             {
+                // After a given name an English word is the surname where case says so ("Dr. Mavis Holloway") or where it ends the
+                // phrase ("dr. john bowman, plan ..."); in capitals or lower case "DR. PRICE CAME BY", "mr. elliott flew to" end at the verb.
                 ok = !tok.Stop && !IsClinical(tok.Kind) && (mode != CaseMode.Mixed || tok.Title || tok.Upper)
-                    && (IsNameWord(tok.Kind) || (tok.Kind & WordKind.English) == 0 || (t[j - 1].Kind & WordKind.FirstName) != 0);
+                    && (IsNameWord(tok.Kind) || (tok.Kind & WordKind.English) == 0
+                        || (t[j - 1].Kind & WordKind.FirstName) != 0 && (mode == CaseMode.Mixed && tok.Title || EndsPhrase(text, tok.End)));
             }
             else if (verb || taken > 0 || !strong)
             {
@@ -735,6 +779,18 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         w.Equals("to", StringComparison.OrdinalIgnoreCase) || w.Equals("at", StringComparison.OrdinalIgnoreCase)
         || w.Equals("from", StringComparison.OrdinalIgnoreCase) || w.Equals("in", StringComparison.OrdinalIgnoreCase)
         || w.Equals("the", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Punctuation or a line end right after a word: it closes its phrase.</summary>
+    private static bool EndsPhrase(string text, int end)
+    {
+        var k = end;
+        while (k < text.Length && text[k] is ' ' or '\t')
+        {
+            k++;
+        }
+
+        return k >= text.Length || text[k] is ',' or '.' or ';' or ':' or ')' or '\n' or '\r' or '!' or '?';
+    }
 
     private static char LastNonSpace(string text, int before)
     {
@@ -984,7 +1040,8 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         cue |= LastNonSpace(text, tok.Start) == ':';
         if (cue)
         {
-            spans.Add(new PhiSpan(tok.Start, k, PhiType.Location, 0.7));
+            // The floor number is the cue, not the identifier: "Farnsworth 4" keeps its 4, "BRENTHAVEN6" is one word.
+            spans.Add(new PhiSpan(tok.Start, tok.End < text.Length && text[tok.End] == ' ' ? tok.End : k, PhiType.Location, 0.7));
         }
     }
 

@@ -1,0 +1,45 @@
+namespace ClinChat.Phi.Tests;
+
+/// <summary>Names in letters and reported speech: greetings, possessors of relatives, speech verbs. All names invented.</summary>
+[Collection(nameof(DetectorCollection))]
+public sealed class PhiNameContextTests(DetectorFixture fixture)
+{
+    private readonly PhiDetector _detector = fixture.Detector;
+
+    [Theory]
+    [InlineData("Hi Radomir, I'm writing about the results.", "Radomir")]
+    [InlineData("Dear Ottoline,\nThank you for seeing her.", "Ottoline")]
+    [InlineData("Thanks Emeka for the update.", "Emeka")]
+    [InlineData("Amara's daughter called at 1400.", "Amara")]
+    [InlineData("SPOKE WITH VIKTOR'S WIFE ABOUT THE PLAN.", "VIKTOR")]
+    [InlineData("\"We are pleased with the result,\" says Okonjo.", "Okonjo")]
+    public void Detect_GreetingPossessorOrSpeaker_FlagsName(string text, string name) =>
+        SpanAssert.Flags(_detector, text, name, PhiType.Name);
+
+    [Theory]
+    [InlineData("Hi Radomir, I'm writing about the results.", "I'm")]
+    [InlineData("The patient's daughter called.", "patient")]
+    [InlineData("History of Parkinson's disease, stable.", "Parkinson")]
+    [InlineData("Pt said Tylenol helped with the pain.", "Tylenol")]
+    [InlineData("He says Zofran works better.", "Zofran")]
+    [InlineData("Thanks for the referral.", "referral")]
+    [InlineData("DR. PRICE CAME BY AND ORDERED LASIX.", "CAME")]
+    public void Detect_WordsNextToNameCues_AreNotFlagged(string text, string words) =>
+        SpanAssert.DoesNotFlag(_detector, text, words);
+
+    [Fact]
+    public void Detect_PossessiveName_LeavesTheEndingOutsideTheSpan()
+    {
+        const string text = "Dr. Okonkwo's note reviewed.";
+        var span = Assert.Single(_detector.Detect(text));
+        Assert.Equal("Okonkwo", text[span.Start..span.End]);
+    }
+
+    [Fact]
+    public void Detect_WardWithFloor_LeavesTheFloorNumberOutsideTheSpan()
+    {
+        const string text = "Transfer to Farnsworth 4 when a bed opens.";
+        var span = Assert.Single(_detector.Detect(text));
+        Assert.Equal("Farnsworth", text[span.Start..span.End]);
+    }
+}
