@@ -101,6 +101,11 @@ public sealed class PhiDetector
         "criteria", "classification", "procedure", "operation", "catheter", "deficiency", "retraction", "microphthalmia",
         "leukodystrophy", "encephalopathy", "dementia", "chorea", "contracture", "ulcer", "cyst", "nodes", "bodies",
         "gland", "duct", "law", "type", "variant", "endothelial", "lipogranulomatosis", "related", "associated", "like",
+        // Devices and findings named after people: "Jackson Pratt drain", "Mallory Weiss tear", "Austin Flint murmur" (not "cell":
+        // "Mavis Holloway cell 555-0100" gives a phone).
+        "drain", "tear", "murmur", "pupil", "malformation", "stain", "tube", "line", "effect", "node", "cells", "body", "bag",
+        "stockings", "splint", "boot", "collar", "mask", "valve", "shunt", "stent", "pouch", "clamp", "forceps", "retractor", "needle",
+        "position", "bundle", "triad", "method", "technique", "solution", "equation", "formula", "rule", "index", "ratio", "pump",
     };
 
     private static readonly string[] EponymSuffixes = ["itis", "osis", "oma", "pathy", "trophy", "plasia", "emia", "aemia", "algia", "uria", "ectomy", "plasty", "cephaly", "aly"];

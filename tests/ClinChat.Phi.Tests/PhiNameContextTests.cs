@@ -10,7 +10,7 @@ public sealed class PhiNameContextTests(DetectorFixture fixture)
     [InlineData("Hi Radomir, I'm writing about the results.", "Radomir")]
     [InlineData("Dear Ottoline,\nThank you for seeing her.", "Ottoline")]
     [InlineData("Thanks Emeka for the update.", "Emeka")]
-    [InlineData("Amara's daughter called at 1400.", "Amara")]
+    [InlineData("Ayodele's daughter called at 1400.", "Ayodele")]
     [InlineData("SPOKE WITH VIKTOR'S WIFE ABOUT THE PLAN.", "VIKTOR")]
     [InlineData("\"We are pleased with the result,\" says Okonjo.", "Okonjo")]
     public void Detect_GreetingPossessorOrSpeaker_FlagsName(string text, string name) =>
@@ -42,4 +42,24 @@ public sealed class PhiNameContextTests(DetectorFixture fixture)
         var span = Assert.Single(_detector.Detect(text));
         Assert.Equal("Farnsworth", text[span.Start..span.End]);
     }
+
+    [Theory]
+    [InlineData("Referred by Marta Forbes for a second opinion.", "Marta Forbes")]
+    [InlineData("Referred by Ingrid Petersen for a second opinion.", "Ingrid Petersen")]
+    [InlineData("Contact: Mabel R. Pellegrini, daughter.", "Mabel R. Pellegrini")]
+    [InlineData("Meeting with Annelies van der Brugge today.", "Annelies van der Brugge")]
+    [InlineData("follow up with tomasz k wielgosz in clinic.", "tomasz k wielgosz")]
+    [InlineData("Desmond lives with his daughter since the fall.", "Desmond")]
+    [InlineData("Don't worry about the bill, Rosalind!", "Rosalind")]
+    public void Detect_GivenNameShapes_FlagsName(string text, string name) =>
+        SpanAssert.Flags(_detector, text, name, PhiType.Name);
+
+    [Theory]
+    [InlineData("Jackson Pratt drain with serous output.", "Jackson Pratt")]
+    [InlineData("EGD showed a Mallory Weiss tear.", "Mallory Weiss")]
+    [InlineData("Austin Flint murmur at the apex.", "Austin Flint")]
+    [InlineData("gave pt a bath and changed linens.", "bath")]
+    [InlineData("Rose Bengal stain negative.", "Rose Bengal")]
+    public void Detect_EponymsAndLookAlikes_AreNotNames(string text, string words) =>
+        SpanAssert.DoesNotFlag(_detector, text, words);
 }

@@ -1206,16 +1206,37 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 return;
             }
 
+            // "Maika van de Noort": surname particles in lower case between the given name and the surname.
+            if (tok.Title && next >= 0 && NameParticles.Contains(Word(text, t[next])) && !t[next].Title && !t[next].Upper)
+            {
+                next = AfterParticles(text, t, next);
+            }
+
             // A capitalised given name that is not also an English word, or two unknown capitalised words in a row.
             var nextNameLike = next >= 0 && !t[next].Stop && (t[next].Title || t[next].Initial && char.IsUpper(text[t[next].Start]))
                 && (t[next].Kind & (WordKind.Medical | WordKind.Clinical | WordKind.Eponym)) == 0 && (IsNameWord(t[next].Kind) || (t[next].Kind & WordKind.English) == 0 || t[next].Initial);
-            if (first && !english || first && nextNameLike || (last && !english && tok.Title && !SentenceStart(text, tok.Start)))
+            // The eponym list holds thousands of plain surnames ("Forbes", "Petersen"): after a given name such a word is the surname.
+            // "Jackson Pratt drain", "Mallory Weiss tear" lose the span again to the eponym head that follows them.
+            var nextEponymSurname = next >= 0 && !t[next].Stop && t[next].Title && !IsClinical(t[next].Kind) && (t[next].Kind & WordKind.Eponym) != 0
+                && (IsNameWord(t[next].Kind) || (t[next].Kind & WordKind.English) == 0);
+            if (first && !english || first && (nextNameLike || nextEponymSurname) || (last && !english && tok.Title && !SentenceStart(text, tok.Start)))
             {
                 spans.Add(ExtendName(text, t, i, mode, 0.7));
             }
-            else if (!english && tok.Title && (tok.Kind & WordKind.Eponym) == 0 && nextNameLike && (t[next].Kind & WordKind.English) == 0 && !t[next].Initial)
+            else if (!english && tok.Title && (tok.Kind & WordKind.Eponym) == 0 && (nextNameLike || nextEponymSurname && UnknownLooksLikeName(text, tok))
+                && (t[next].Kind & WordKind.English) == 0 && !t[next].Initial)
             {
                 spans.Add(ExtendName(text, t, i, mode, 0.6));
+            }
+            else if (first && tok.Title && (tok.Kind & WordKind.Eponym) == 0 && i + 1 < t.Length && Joined(text, tok, t[i + 1]) && PersonVerbs.Contains(Word(text, t[i + 1])))
+            {
+                // "Dexter lives on ...", "Walker began writing ...": a given name, even an English word, as the subject of a person's verb.
+                spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Name, 0.6));
+            }
+            else if (first && tok.Title && (tok.Kind & WordKind.Eponym) == 0 && Vocative(text, tok))
+            {
+                // "Don't go yet, Mark!", "Remember me, Kelly?": a given name between a comma and the end of an exclamation or question.
+                spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Name, 0.6));
             }
             else if (tok.Kind == WordKind.None && tok.Title && tok.End - tok.Start >= 4 && PlainWord(Word(text, tok)) && !LooksClinical(Word(text, tok))
                 && (!SentenceStart(text, tok.Start) || LastNonSpace(text, tok.Start) == ':') && LooksLikeSurname(Word(text, tok)) && !IsMisspelling(Word(text, tok)))
@@ -1239,7 +1260,14 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
 
         // Upper- or lower-case notes: capitalisation says nothing, so ask for a given name followed by a surname.
-        if (first && !english && next >= 0 && !t[next].Stop && !IsClinical(t[next].Kind)
+        if (first && next >= 0 && t[next].Initial && next + 1 < t.Length && Joined(text, t[next], t[next + 1]) && !t[next + 1].Stop && !t[next + 1].Initial
+            && !IsClinical(t[next + 1].Kind) && ((t[next + 1].Kind & WordKind.LastName) != 0 || (t[next + 1].Kind & (WordKind.English | WordKind.Eponym)) == 0)
+            && t[next + 1].End - t[next + 1].Start >= 3 && !IsMisspelling(Word(text, t[next + 1])))
+        {
+            // "benjamin a seiler", "EMIDIO P LOMBARDO": given name, middle initial, surname.
+            spans.Add(new PhiSpan(tok.Start, t[next + 1].End, PhiType.Name, 0.7));
+        }
+        else if (first && !english && next >= 0 && !t[next].Stop && !IsClinical(t[next].Kind)
             && ((t[next].Kind & WordKind.LastName) != 0 || (t[next].Kind & WordKind.English) == 0))
         {
             spans.Add(ExtendName(text, t, i, mode, 0.7));
@@ -1329,9 +1357,9 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     /// <summary>"Radomir K Vasiliev", "Ottoline P. Graybeard": given name, middle initial, surname.</summary>
     private static bool MiddleInitialName(string text, Span<Token> t, int i, List<PhiSpan> spans)
     {
-        // The initial vouches for the surname: it may also be an English word ("Graybeard").
+        // The initial vouches for the surname: it may also be an English word ("Graybeard") or on the eponym list ("Snider").
         if (i + 2 >= t.Length || !t[i + 1].Initial || !char.IsUpper(text[t[i + 1].Start]) || !NamePart(t[i])
-            || !(t[i + 2].Title && !t[i + 2].Stop && !IsClinical(t[i + 2].Kind) && (t[i + 2].Kind & WordKind.Eponym) == 0))
+            || !(t[i + 2].Title && !t[i + 2].Stop && !IsClinical(t[i + 2].Kind)))
         {
             return false;
         }
@@ -1383,11 +1411,52 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         return true;
     }
 
+    private static readonly WordSet NameParticles = Set("van de der den ten ter von da di del della dos das du le la bin ibn al el");
+
+    /// <summary>The first token after a run of (at most three) lower-case surname particles starting at <paramref name="k"/>, or -1.</summary>
+    private static int AfterParticles(string text, Span<Token> t, int k)
+    {
+        for (var n = 0; n < 3 && k < t.Length; n++, k++)
+        {
+            if (!Joined(text, t[k - 1], t[k]))
+            {
+                return -1;
+            }
+
+            if (!NameParticles.Contains(Word(text, t[k])) || t[k].Title || t[k].Upper)
+            {
+                return t[k].Title ? k : -1;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>", Kelly?" or ", Mark!": the word follows a comma and ends an exclamation or question.</summary>
+    private static bool Vocative(string text, in Token tok)
+    {
+        var before = tok.Start - 1;
+        while (before >= 0 && text[before] == ' ')
+        {
+            before--;
+        }
+
+        return before >= 0 && text[before] == ',' && tok.End < text.Length && text[tok.End] is '?' or '!';
+    }
+
     private static PhiSpan ExtendName(string text, Span<Token> t, int i, CaseMode mode, double confidence)
     {
         var end = t[i].End;
         for (var k = i + 1; k < t.Length && k <= i + 3; k++)
         {
+            if (mode == CaseMode.Mixed && NameParticles.Contains(Word(text, t[k])) && !t[k].Title && !t[k].Upper && AfterParticles(text, t, k) is var surname and > 0)
+            {
+                // "Willemine ten Pas", "Dyan van Gijn": the particles belong to the surname after them.
+                end = t[surname].End;
+                k = surname;
+                continue;
+            }
+
             ref var tok = ref t[k];
             if (!Joined(text, t[k - 1], tok) || tok.Stop || IsClinical(tok.Kind))
             {
