@@ -5,6 +5,7 @@ using ClinChat.Identity.Passwords;
 using ClinChat.Identity.Sessions;
 using ClinChat.Identity.Tokens;
 using ClinChat.Identity.Users;
+using ClinChat.Storage.Database;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -14,10 +15,12 @@ namespace ClinChat.Identity;
 public static class IdentityServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers sign-in, sessions, tokens and account administration over the SQLite file at <paramref name="databasePath"/>.
-    /// An <see cref="ISecretProtector"/> or <see cref="IIdentityEventSink"/> registered before this call wins over the defaults.
+    /// Registers sign-in, sessions, tokens and account administration over the <see cref="StoreDatabase"/> registered in
+    /// the container (SQLite or PostgreSQL; its schema is <see cref="IdentitySchema.Schema"/>, applied by whoever owns the
+    /// database: the host's schema catalogue or <c>clinchat db migrate</c>). An <see cref="ISecretProtector"/> or
+    /// <see cref="IIdentityEventSink"/> registered before this call wins over the defaults.
     /// </summary>
-    public static IServiceCollection AddIdentityEngine(this IServiceCollection services, string databasePath, IdentityOptions options, LdapOptions ldap, JwtSigningKey signingKey)
+    public static IServiceCollection AddIdentityEngine(this IServiceCollection services, IdentityOptions options, LdapOptions ldap, JwtSigningKey signingKey)
     {
         if (options.Validate() is { } error)
         {
@@ -33,7 +36,6 @@ public static class IdentityServiceCollectionExtensions
         services.TryAddSingleton(options);
         services.TryAddSingleton(ldap);
         services.TryAddSingleton(signingKey);
-        services.TryAddSingleton(_ => new IdentityDatabase(databasePath));
         services.TryAddSingleton<ISecretProtector, UnprotectedSecretStore>();
         services.TryAddSingleton<IIdentityEventSink, LoggingIdentityEventSink>();
         services.TryAddSingleton<UserStore>();

@@ -9,6 +9,7 @@ using ClinChat.Security;
 using ClinChat.Security.Audit;
 using ClinChat.Security.Retention;
 using ClinChat.Storage;
+using ClinChat.Storage.Database;
 using ClinChat.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -70,7 +71,7 @@ internal sealed class TempStore : IDisposable
 
         await using (var identity = IdentityServices())
         {
-            await identity.GetRequiredService<IdentityDatabase>().MigrateAsync(cancellationToken);
+            await identity.GetRequiredService<StoreDatabase>().MigrateAsync(IdentitySchema.Schema, cancellationToken);
             var admin = identity.GetRequiredService<UserAdministration>();
             Assert.True((await admin.CreateAsync("dr.lee", [Roles.Clinician], null, cancellationToken)).Succeeded);
             Assert.True((await admin.CreateAsync("ph.ng", [Roles.Pharmacist], null, cancellationToken)).Succeeded);
@@ -170,6 +171,7 @@ internal sealed class TempStore : IDisposable
     private ServiceProvider IdentityServices() =>
         new ServiceCollection()
             .AddLogging()
-            .AddIdentityEngine(DatabasePath, new IdentityOptions(), new LdapOptions(), JwtSigningKey.Ephemeral())
+            .AddSingleton<StoreDatabase>(new SqliteStoreDatabase(DatabasePath))
+            .AddIdentityEngine(new IdentityOptions(), new LdapOptions(), JwtSigningKey.Ephemeral())
             .BuildServiceProvider();
 }

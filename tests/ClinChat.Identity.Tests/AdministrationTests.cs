@@ -1,36 +1,21 @@
-using ClinChat.Identity.Passwords;
-using ClinChat.Identity.Tokens;
+using ClinChat.Testing;
 
 namespace ClinChat.Identity.Tests;
 
-public sealed class AdministrationTests
+/// <summary>Account administration; runs on every store provider (see Providers.cs).</summary>
+public abstract class AdministrationTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
-    [Theory]
-    [InlineData("cara", "short pass", "at least 12")]
-    [InlineData("cara", "my name is cara ok", "user name")]
-    [InlineData("cara", "Password1234", "common")]
-    [InlineData("cara", "aaaaaaaaaaaaaaaa", "too few")]
-    public void PasswordPolicy_RefusesWeakPasswords(string user, string password, string reason)
-    {
-        var error = new PasswordPolicy(new IdentityOptions()).Check(user, password);
+    /// <summary>A fresh, empty database of the provider under test.</summary>
+    protected abstract Task<TestStoreDatabase> NewDatabaseAsync();
 
-        Assert.Contains(reason, error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void PasswordPolicy_GeneratedPasswordsPass()
-    {
-        var policy = new PasswordPolicy(new IdentityOptions());
-
-        Assert.All(Enumerable.Range(0, 50).Select(_ => PasswordPolicy.Generate()), p => Assert.Null(policy.Check("someone", p)));
-    }
+    private async Task<TestIdentity> CreateIdentityAsync() => await TestIdentity.CreateAsync(await NewDatabaseAsync());
 
     [Fact]
     public async Task Create_WithoutPassword_GeneratesOneThatSignsIn()
     {
-        await using var identity = await TestIdentity.CreateAsync();
+        await using var identity = await CreateIdentityAsync();
 
         var created = await identity.Users.CreateAsync("pat", [Roles.Pharmacist], null, None);
 
@@ -42,7 +27,7 @@ public sealed class AdministrationTests
     [Fact]
     public async Task Create_RefusesDuplicatesUnknownRolesAndBadNames()
     {
-        await using var identity = await TestIdentity.CreateAsync();
+        await using var identity = await CreateIdentityAsync();
         await identity.AddUserAsync("pat", Roles.Pharmacist);
 
         Assert.Contains("already exists", (await identity.Users.CreateAsync("PAT", [Roles.Clinician], null, None)).Error, StringComparison.Ordinal);
@@ -53,7 +38,7 @@ public sealed class AdministrationTests
     [Fact]
     public async Task List_ShowsRolesAndMfaWithoutSecrets()
     {
-        await using var identity = await TestIdentity.CreateAsync();
+        await using var identity = await CreateIdentityAsync();
         await identity.AddUserAsync("root-admin", Roles.Admin);
         await identity.AddUserAsync("cara", Roles.Clinician);
 
@@ -65,27 +50,33 @@ public sealed class AdministrationTests
     }
 
     [Fact]
-    public void SigningKey_Production_RefusesMissingAndWeakKeys()
+    public async Task Names_CompareWithoutCase_ForLookupsUpdatesAndSignIn()
     {
-        var folder = Directory.CreateTempSubdirectory("clinchat-key");
-        try
-        {
-            var weak = Path.Combine(folder.FullName, "weak");
-            File.WriteAllText(weak, Convert.ToBase64String("changeme-changeme-changeme-12345"u8.ToArray()));
-            var shortKey = Path.Combine(folder.FullName, "short");
-            File.WriteAllText(shortKey, Convert.ToBase64String(new byte[16]));
-            var good = Path.Combine(folder.FullName, "good");
-            File.WriteAllText(good, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)));
+        await using var identity = await CreateIdentityAsync();
+        await identity.AddUserAsync("Cara.Lee", Roles.Clinician);
 
-            Assert.Contains(JwtSigningKey.FileVariable, Assert.Throws<IdentityConfigurationException>(() => JwtSigningKey.Load(null, production: true)).Message, StringComparison.Ordinal);
-            Assert.Contains("weak", Assert.Throws<IdentityConfigurationException>(() => JwtSigningKey.Load(weak, production: true)).Message, StringComparison.Ordinal);
-            Assert.Contains("fewer than 32", Assert.Throws<IdentityConfigurationException>(() => JwtSigningKey.Load(shortKey, production: false)).Message, StringComparison.Ordinal);
-            Assert.False(JwtSigningKey.Load(good, production: true).IsEphemeral);
-            Assert.True(JwtSigningKey.Load(null, production: false).IsEphemeral);
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+        Assert.Equal("Cara.Lee", (await identity.Store.FindAsync("cara.lee", None))!.Username);
+        Assert.True((await identity.SignIn.SignInAsync("CARA.LEE", "correct horse staple 42", null, None)).Succeeded);
+        Assert.True((await identity.Users.SetDisabledAsync("cara.LEE", true, None)).Succeeded);
+        Assert.True((await identity.Store.FindAsync("Cara.Lee", None))!.Disabled);
+        Assert.Single(await identity.Users.ListAsync(None));
+    }
+
+    [Fact]
+    public async Task DirectoryUpsert_UpdatesDirectoryAccountsButNeverALocalOne()
+    {
+        await using var identity = await CreateIdentityAsync();
+        await identity.AddUserAsync("cara", Roles.Clinician);
+        var now = identity.Time.GetUtcNow();
+
+        await identity.Store.UpsertDirectoryUserAsync("dana", [Roles.Clinician], now, None);
+        await identity.Store.UpsertDirectoryUserAsync("DANA", [Roles.Pharmacist, Roles.KbCurator], now, None);
+        await identity.Store.UpsertDirectoryUserAsync("cara", [Roles.Admin], now, None);
+
+        var dana = await identity.Store.FindAsync("dana", None);
+        Assert.Equal((Users.UserSource.Ldap, "dana"), (dana!.Source, dana.Username));
+        Assert.Equal([Roles.Pharmacist, Roles.KbCurator], dana.Roles);
+        var cara = await identity.Store.FindAsync("cara", None);
+        Assert.Equal((Users.UserSource.Local, Roles.Clinician), (cara!.Source, Assert.Single(cara.Roles)));
     }
 }

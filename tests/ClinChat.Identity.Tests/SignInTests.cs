@@ -1,18 +1,26 @@
 using ClinChat.Identity.Login;
 using ClinChat.Identity.Sessions;
 using ClinChat.Identity.Tokens;
+using ClinChat.Testing;
 
 namespace ClinChat.Identity.Tests;
 
-public sealed class SignInTests
+/// <summary>Sign-in, second factors and sessions; runs on every store provider (see Providers.cs).</summary>
+public abstract class SignInTests
 {
-    private const string Password = "correct horse staple 42";
-    private static readonly CancellationToken None = CancellationToken.None;
+    protected const string Password = "correct horse staple 42";
+    protected static readonly CancellationToken None = CancellationToken.None;
+
+    /// <summary>A fresh, empty database of the provider under test.</summary>
+    protected abstract Task<TestStoreDatabase> NewDatabaseAsync();
+
+    protected async Task<TestIdentity> CreateIdentityAsync(IdentityOptions? options = null) =>
+        await TestIdentity.CreateAsync(await NewDatabaseAsync(), options);
 
     [Fact]
     public async Task SignIn_RightPassword_IssuesTokensWithRolesAndSession()
     {
-        await using var identity = await TestIdentity.CreateAsync();
+        await using var identity = await CreateIdentityAsync();
         await identity.AddUserAsync("cara", Roles.Clinician);
 
         var result = await identity.SignIn.SignInAsync("cara", Password, null, None);
@@ -34,7 +42,7 @@ public sealed class SignInTests
     [InlineData("*)(uid=*", Password)]
     public async Task SignIn_WrongNameOrPassword_IsTheSameInvalidCredentials(string name, string password)
     {
-        await using var identity = await TestIdentity.CreateAsync();
+        await using var identity = await CreateIdentityAsync();
         await identity.AddUserAsync("cara", Roles.Clinician);
 
         var result = await identity.SignIn.SignInAsync(name, password, null, None);
@@ -46,7 +54,7 @@ public sealed class SignInTests
     [Fact]
     public async Task SignIn_FiveFailures_LocksForFifteenMinutesEvenWithTheRightPassword()
     {
-        await using var identity = await TestIdentity.CreateAsync();
+        await using var identity = await CreateIdentityAsync();
         await identity.AddUserAsync("cara", Roles.Clinician);
 
         var failures = new List<SignInFailure>();
@@ -69,7 +77,7 @@ public sealed class SignInTests
     [Fact]
     public async Task SignIn_SuccessResetsTheFailureCount()
     {
-        await using var identity = await TestIdentity.CreateAsync(new IdentityOptions { LockoutThreshold = 3 });
+        await using var identity = await CreateIdentityAsync(new IdentityOptions { LockoutThreshold = 3 });
         await identity.AddUserAsync("cara", Roles.Clinician);
 
         await identity.SignIn.SignInAsync("cara", "wrong password 1234", null, None);
@@ -83,7 +91,7 @@ public sealed class SignInTests
     [Fact]
     public async Task SignIn_Admin_RequiresTheCodeAndRejectsWrongOrReplayedCodes()
     {
-        await using var identity = await TestIdentity.CreateAsync();
+        await using var identity = await CreateIdentityAsync();
         var admin = await identity.AddUserAsync("root-admin", Roles.Admin);
         Assert.NotNull(admin.Mfa);
 
@@ -103,7 +111,7 @@ public sealed class SignInTests
     [Fact]
     public async Task SignIn_CodeFromTheNeighbouringStep_IsAcceptedForClockSkew()
     {
-        await using var identity = await TestIdentity.CreateAsync();
+        await using var identity = await CreateIdentityAsync();
         var admin = await identity.AddUserAsync("root-admin", Roles.Admin);
         var previous = identity.Code(admin.Mfa!.Secret);
         identity.Time.Advance(TimeSpan.FromSeconds(30));
@@ -118,7 +126,7 @@ public sealed class SignInTests
     [Fact]
     public async Task SignIn_RecoveryCode_WorksOnce()
     {
-        await using var identity = await TestIdentity.CreateAsync();
+        await using var identity = await CreateIdentityAsync();
         var admin = await identity.AddUserAsync("root-admin", Roles.Admin);
         var recovery = admin.RecoveryCodes![3];
 
@@ -130,7 +138,7 @@ public sealed class SignInTests
     [Fact]
     public async Task SignIn_WrongCodes_CountTowardsLockout()
     {
-        await using var identity = await TestIdentity.CreateAsync();
+        await using var identity = await CreateIdentityAsync();
         await identity.AddUserAsync("root-admin", Roles.Admin);
 
         SignInResult last = null!;
@@ -145,7 +153,7 @@ public sealed class SignInTests
     [Fact]
     public async Task Enrollment_OptionalForClinician_ThenRequiredAtSignIn()
     {
-        await using var identity = await TestIdentity.CreateAsync();
+        await using var identity = await CreateIdentityAsync();
         await identity.AddUserAsync("cara", Roles.Clinician);
 
         var enrollment = await identity.SignIn.BeginEnrollmentAsync("cara", None);
@@ -167,7 +175,7 @@ public sealed class SignInTests
     [Fact]
     public async Task SignIn_PrivilegedWithoutFactor_GetsOnlyAnEnrollmentToken()
     {
-        await using var identity = await TestIdentity.CreateAsync();
+        await using var identity = await CreateIdentityAsync();
         await identity.AddUserAsync("audra", Roles.Auditor);
         await identity.Users.ResetMfaAsync("audra", None);
 
@@ -184,7 +192,7 @@ public sealed class SignInTests
     [Fact]
     public async Task Refresh_RotatesAndAReusedTokenRevokesTheWholeSession()
     {
-        await using var identity = await TestIdentity.CreateAsync();
+        await using var identity = await CreateIdentityAsync();
         await identity.AddUserAsync("cara", Roles.Clinician);
         var first = (await identity.SignIn.SignInAsync("cara", Password, null, None)).Tokens!;
 
@@ -201,7 +209,7 @@ public sealed class SignInTests
     [Fact]
     public async Task Session_IdleForFifteenMinutes_IsLoggedOff()
     {
-        await using var identity = await TestIdentity.CreateAsync();
+        await using var identity = await CreateIdentityAsync();
         await identity.AddUserAsync("cara", Roles.Clinician);
         var tokens = (await identity.SignIn.SignInAsync("cara", Password, null, None)).Tokens!;
         var sid = (string)(await identity.Tokens.ValidateAsync(tokens.AccessToken)).Claims[ClinChatClaims.Session];
@@ -221,7 +229,7 @@ public sealed class SignInTests
     [Fact]
     public async Task SignOut_RevokesTheSessionAndItsRefreshToken()
     {
-        await using var identity = await TestIdentity.CreateAsync();
+        await using var identity = await CreateIdentityAsync();
         await identity.AddUserAsync("cara", Roles.Clinician);
         var tokens = (await identity.SignIn.SignInAsync("cara", Password, null, None)).Tokens!;
         var sid = (string)(await identity.Tokens.ValidateAsync(tokens.AccessToken)).Claims[ClinChatClaims.Session];
@@ -235,7 +243,7 @@ public sealed class SignInTests
     [Fact]
     public async Task AccessToken_ExpiresAfterItsLifetimeOnTheServiceClock()
     {
-        await using var identity = await TestIdentity.CreateAsync();
+        await using var identity = await CreateIdentityAsync();
         await identity.AddUserAsync("cara", Roles.Clinician);
         var tokens = (await identity.SignIn.SignInAsync("cara", Password, null, None)).Tokens!;
 
@@ -245,19 +253,74 @@ public sealed class SignInTests
     }
 
     [Fact]
-    public async Task Storage_HoldsNoPasswordSecretOrRecoveryCodeInClear()
+    public async Task Storage_TablesHoldNoPasswordRefreshTokenOrRecoveryCodeInClear()
     {
-        await using var identity = await TestIdentity.CreateAsync();
+        await using var identity = await CreateIdentityAsync();
         var admin = await identity.AddUserAsync("root-admin", Roles.Admin);
         var tokens = (await identity.SignIn.SignInAsync("root-admin", Password, identity.Code(admin.Mfa!.Secret), None)).Tokens!;
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await identity.SignIn.RefreshAsync(tokens.RefreshToken, None);
 
-        var bytes = await File.ReadAllBytesAsync(identity.DatabasePath);
-        var wal = identity.DatabasePath + "-wal";
-        var all = System.Text.Encoding.Latin1.GetString(File.Exists(wal) ? [.. bytes, .. await File.ReadAllBytesAsync(wal)] : bytes);
+        var all = string.Concat(await Task.WhenAll(new[] { "users", "auth_sessions", "refresh_tokens" }.Select(identity.Database.DumpTableAsync)));
+
+        Assert.Contains("root-admin", all, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, all, StringComparison.Ordinal);
         Assert.DoesNotContain(tokens.RefreshToken, all, StringComparison.Ordinal);
         Assert.DoesNotContain(admin.RecoveryCodes![0], all, StringComparison.Ordinal);
         Assert.DoesNotContain(admin.RecoveryCodes![0].Replace("-", "", StringComparison.Ordinal), all, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Refresh_ConcurrentExchangesOfOneToken_ExactlyOneRotates()
+    {
+        await using var identity = await CreateIdentityAsync();
+        await identity.AddUserAsync("cara", Roles.Clinician);
+        var tokens = (await identity.SignIn.SignInAsync("cara", Password, null, None)).Tokens!;
+
+        var results = await AllAtOnceAsync(16, () => identity.SignIn.RefreshAsync(tokens.RefreshToken, None));
+
+        var winner = Assert.Single(results, r => r.Succeeded);
+        Assert.All(results.Where(r => !r.Succeeded), r => Assert.Equal(SignInFailure.RefreshTokenReused, r.Failure));
+        // The reuse revoked the session: the winner's new token is dead too.
+        Assert.Equal(SignInFailure.SessionExpired, (await identity.SignIn.RefreshAsync(winner.Tokens!.RefreshToken, None)).Failure);
+    }
+
+    [Fact]
+    public async Task SignIn_ConcurrentUsesOfOneTotpCode_ExactlyOneSucceeds()
+    {
+        await using var identity = await CreateIdentityAsync(new IdentityOptions { LockoutThreshold = 50 });
+        var admin = await identity.AddUserAsync("root-admin", Roles.Admin);
+        var code = identity.Code(admin.Mfa!.Secret);
+
+        var results = await AllAtOnceAsync(16, () => identity.SignIn.SignInAsync("root-admin", Password, code, None));
+
+        Assert.Single(results, r => r.Succeeded);
+        Assert.All(results.Where(r => !r.Succeeded), r => Assert.Equal(SignInFailure.InvalidMfaCode, r.Failure));
+    }
+
+    [Fact]
+    public async Task SignIn_ConcurrentUsesOfOneRecoveryCode_ExactlyOneSucceeds()
+    {
+        await using var identity = await CreateIdentityAsync(new IdentityOptions { LockoutThreshold = 50 });
+        var admin = await identity.AddUserAsync("root-admin", Roles.Admin);
+        var recovery = admin.RecoveryCodes![2];
+
+        var results = await AllAtOnceAsync(16, () => identity.SignIn.SignInAsync("root-admin", Password, recovery, None));
+
+        Assert.Single(results, r => r.Succeeded);
+        Assert.Equal(admin.RecoveryCodes.Count - 1, (await identity.Store.FindAsync("root-admin", None))!.RecoveryCodeHashes.Count);
+    }
+
+    /// <summary>Starts <paramref name="count"/> calls together (released by one signal), as simultaneous requests would arrive.</summary>
+    private static async Task<T[]> AllAtOnceAsync<T>(int count, Func<Task<T>> call)
+    {
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = Enumerable.Range(0, count).Select(_ => Task.Run(async () =>
+        {
+            await go.Task;
+            return await call();
+        })).ToList();
+        await Task.Delay(50);
+        go.SetResult();
+        return await Task.WhenAll(calls);
     }
 }

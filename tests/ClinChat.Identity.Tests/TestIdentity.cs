@@ -2,24 +2,26 @@ using ClinChat.Identity.Ldap;
 using ClinChat.Identity.Login;
 using ClinChat.Identity.Tokens;
 using ClinChat.Identity.Users;
+using ClinChat.Storage.Database;
+using ClinChat.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ClinChat.Identity.Tests;
 
-/// <summary>The identity engine over a fresh SQLite file in a temporary folder, on a fake clock.</summary>
+/// <summary>The identity engine over a fresh store database (a SQLite file or a PostgreSQL database), on a fake clock.</summary>
 public sealed class TestIdentity : IAsyncDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "clinchat-identity-" + Guid.NewGuid().ToString("n"));
     private readonly ServiceProvider _services;
 
-    private TestIdentity(IdentityOptions? options, LdapOptions? ldap)
+    private TestIdentity(TestStoreDatabase database, IdentityOptions? options, LdapOptions? ldap)
     {
-        Directory.CreateDirectory(_folder);
+        Database = database;
         var services = new ServiceCollection().AddLogging();
         services.AddSingleton<TimeProvider>(Time);
         services.AddSingleton<IIdentityEventSink>(Events);
-        services.AddIdentityEngine(Path.Combine(_folder, "clinchat.db"), options ?? new IdentityOptions(), ldap ?? new LdapOptions(), JwtSigningKey.Ephemeral());
+        services.AddSingleton(database.Database);
+        services.AddIdentityEngine(options ?? new IdentityOptions(), ldap ?? new LdapOptions(), JwtSigningKey.Ephemeral());
         _services = services.BuildServiceProvider();
     }
 
@@ -27,7 +29,7 @@ public sealed class TestIdentity : IAsyncDisposable
 
     public RecordingEventSink Events { get; } = new();
 
-    public string DatabasePath => Path.Combine(_folder, "clinchat.db");
+    public TestStoreDatabase Database { get; }
 
     internal SignInService SignIn => _services.GetRequiredService<SignInService>();
 
@@ -37,11 +39,15 @@ public sealed class TestIdentity : IAsyncDisposable
 
     internal AccessTokens Tokens => _services.GetRequiredService<AccessTokens>();
 
-    public static async Task<TestIdentity> CreateAsync(IdentityOptions? options = null, LdapOptions? ldap = null)
+    /// <summary>Over a fresh SQLite file (the LDAP tests, which are about the directory, not the store).</summary>
+    public static Task<TestIdentity> CreateAsync(IdentityOptions? options = null, LdapOptions? ldap = null) =>
+        CreateAsync(TestStoreDatabase.Sqlite("clinchat-identity"), options, ldap);
+
+    /// <summary>Over <paramref name="database"/>, which the identity then owns (and drops when disposed).</summary>
+    public static async Task<TestIdentity> CreateAsync(TestStoreDatabase database, IdentityOptions? options = null, LdapOptions? ldap = null)
     {
-        var identity = new TestIdentity(options, ldap);
-        await identity._services.GetRequiredService<IdentityDatabase>().MigrateAsync(CancellationToken.None);
-        return identity;
+        await database.Database.MigrateAsync(IdentitySchema.Schema, CancellationToken.None);
+        return new TestIdentity(database, options, ldap);
     }
 
     internal async Task<CreatedUser> AddUserAsync(string name, string role, string? password = "correct horse staple 42")
@@ -57,15 +63,7 @@ public sealed class TestIdentity : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A pooled handle on Windows; the temp folder is cleaned by the OS.
-        }
+        await Database.DisposeAsync();
     }
 }
 

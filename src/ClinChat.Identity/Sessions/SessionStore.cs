@@ -1,6 +1,7 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Data.Sqlite;
+using ClinChat.Storage.Database;
 
 namespace ClinChat.Identity.Sessions;
 
@@ -36,9 +37,11 @@ internal sealed record SessionInfo(string Id, string Username, DateTimeOffset La
 /// <summary>
 /// Sessions (<c>auth_sessions</c>) and their refresh tokens (<c>refresh_tokens</c>, SHA-256 of the token only).
 /// A session is one sign-in; each refresh exchanges its token for a new one, and a second use of an exchanged token
-/// revokes the session: the stolen copy and the legitimate one both stop working.
+/// revokes the session: the stolen copy and the legitimate one both stop working. The exchange marks the old token
+/// consumed with a conditional <c>UPDATE … WHERE consumed_at IS NULL</c>: of two concurrent exchanges (one replica or
+/// two) exactly one changes the row, and the other is treated as a reuse.
 /// </summary>
-internal sealed class SessionStore(IdentityDatabase database, IdentityOptions options, TimeProvider time)
+internal sealed class SessionStore(StoreDatabase database, IdentityOptions options, TimeProvider time)
 {
     public async Task<(string SessionId, string RefreshToken)> CreateAsync(string username, CancellationToken cancellationToken)
     {
@@ -46,16 +49,16 @@ internal sealed class SessionStore(IdentityDatabase database, IdentityOptions op
         var sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var token = NewToken();
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(
             connection,
             transaction,
-            "INSERT INTO auth_sessions (id, username, created_at, last_activity, expires_at) VALUES ($id, $u, $now, $now, $expires)",
+            "INSERT INTO auth_sessions (id, username, created_at, last_activity, expires_at) VALUES (@id, @u, @now, @now, @expires)",
             cancellationToken,
-            ("$id", sessionId),
-            ("$u", username),
-            ("$now", now.ToUnixTimeMilliseconds()),
-            ("$expires", (now + options.SessionLifetime).ToUnixTimeMilliseconds()));
+            ("@id", sessionId),
+            ("@u", username),
+            ("@now", now.ToUnixTimeMilliseconds()),
+            ("@expires", (now + options.SessionLifetime).ToUnixTimeMilliseconds()));
         await InsertTokenAsync(connection, transaction, sessionId, token, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (sessionId, token);
@@ -68,15 +71,14 @@ internal sealed class SessionStore(IdentityDatabase database, IdentityOptions op
         var hash = Hash(refreshToken);
         await using var connection = await database.OpenAsync(cancellationToken);
 
-        // BEGIN IMMEDIATE: two concurrent exchanges of one token serialise, and exactly one of them wins.
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        // SQLite: BEGIN IMMEDIATE, so two exchanges serialise. PostgreSQL (read committed): the conditional UPDATE
+        // below waits for a concurrent exchange of the same token and then matches nothing.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         string sessionId;
         bool consumed;
-        await using (var find = connection.CreateCommand())
+        await using (var find = connection.Command(
+            "SELECT session_id, CASE WHEN consumed_at IS NULL THEN 0 ELSE 1 END FROM refresh_tokens WHERE token_hash = @h", transaction, ("@h", hash)))
         {
-            find.Transaction = transaction;
-            find.CommandText = "SELECT session_id, consumed_at IS NOT NULL FROM refresh_tokens WHERE token_hash = $h";
-            find.Parameters.AddWithValue("$h", hash);
             await using var reader = await find.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
             {
@@ -84,7 +86,7 @@ internal sealed class SessionStore(IdentityDatabase database, IdentityOptions op
             }
 
             sessionId = reader.GetString(0);
-            consumed = reader.GetBoolean(1);
+            consumed = reader.GetInteger(1) == 1;
         }
 
         var session = await FindAsync(connection, transaction, sessionId, cancellationToken);
@@ -95,9 +97,7 @@ internal sealed class SessionStore(IdentityDatabase database, IdentityOptions op
 
         if (consumed)
         {
-            await RevokeAsync(connection, transaction, sessionId, "refresh_token_reuse", now, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return (RefreshOutcome.Reused, session, null);
+            return await ReusedAsync(connection, transaction, session, now, cancellationToken);
         }
 
         var state = StateOf(session, now);
@@ -117,7 +117,18 @@ internal sealed class SessionStore(IdentityDatabase database, IdentityOptions op
             }, session, null);
         }
 
-        await ExecuteAsync(connection, transaction, "UPDATE refresh_tokens SET consumed_at = $now WHERE token_hash = $h", cancellationToken, ("$h", hash), ("$now", now.ToUnixTimeMilliseconds()));
+        var claimed = await ExecuteAsync(
+            connection,
+            transaction,
+            "UPDATE refresh_tokens SET consumed_at = @now WHERE token_hash = @h AND consumed_at IS NULL",
+            cancellationToken,
+            ("@h", hash),
+            ("@now", now.ToUnixTimeMilliseconds()));
+        if (claimed != 1)
+        {
+            return await ReusedAsync(connection, transaction, session, now, cancellationToken);
+        }
+
         var next = NewToken();
         await InsertTokenAsync(connection, transaction, sessionId, next, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -148,10 +159,10 @@ internal sealed class SessionStore(IdentityDatabase database, IdentityOptions op
             await ExecuteAsync(
                 connection,
                 null,
-                "UPDATE auth_sessions SET last_activity = $now WHERE id = $id AND last_activity < $now",
+                "UPDATE auth_sessions SET last_activity = @now WHERE id = @id AND last_activity < @now",
                 cancellationToken,
-                ("$id", sessionId),
-                ("$now", now.ToUnixTimeMilliseconds()));
+                ("@id", sessionId),
+                ("@now", now.ToUnixTimeMilliseconds()));
         }
 
         return state;
@@ -170,11 +181,19 @@ internal sealed class SessionStore(IdentityDatabase database, IdentityOptions op
         return await ExecuteAsync(
             connection,
             null,
-            "UPDATE auth_sessions SET revoked_at = $now, revoked_reason = $reason WHERE username = $u AND revoked_at IS NULL",
+            "UPDATE auth_sessions SET revoked_at = @now, revoked_reason = @reason WHERE username = @u AND revoked_at IS NULL",
             cancellationToken,
-            ("$u", username),
-            ("$reason", reason),
-            ("$now", time.GetUtcNow().ToUnixTimeMilliseconds()));
+            ("@u", username),
+            ("@reason", reason),
+            ("@now", time.GetUtcNow().ToUnixTimeMilliseconds()));
+    }
+
+    private static async Task<(RefreshOutcome, SessionInfo?, string?)> ReusedAsync(
+        DbConnection connection, DbTransaction transaction, SessionInfo session, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await RevokeAsync(connection, transaction, session.Id, "refresh_token_reuse", now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (RefreshOutcome.Reused, session, null);
     }
 
     internal static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
@@ -198,32 +217,30 @@ internal sealed class SessionStore(IdentityDatabase database, IdentityOptions op
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static async Task InsertTokenAsync(SqliteConnection connection, SqliteTransaction transaction, string sessionId, string token, DateTimeOffset now, CancellationToken cancellationToken) =>
+    private static async Task InsertTokenAsync(DbConnection connection, DbTransaction transaction, string sessionId, string token, DateTimeOffset now, CancellationToken cancellationToken) =>
         await ExecuteAsync(
             connection,
             transaction,
-            "INSERT INTO refresh_tokens (token_hash, session_id, issued_at) VALUES ($h, $s, $now)",
+            "INSERT INTO refresh_tokens (token_hash, session_id, issued_at) VALUES (@h, @s, @now)",
             cancellationToken,
-            ("$h", Hash(token)),
-            ("$s", sessionId),
-            ("$now", now.ToUnixTimeMilliseconds()));
+            ("@h", Hash(token)),
+            ("@s", sessionId),
+            ("@now", now.ToUnixTimeMilliseconds()));
 
-    private static Task<int> RevokeAsync(SqliteConnection connection, SqliteTransaction? transaction, string sessionId, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
+    private static Task<int> RevokeAsync(DbConnection connection, DbTransaction? transaction, string sessionId, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
         ExecuteAsync(
             connection,
             transaction,
-            "UPDATE auth_sessions SET revoked_at = $now, revoked_reason = $reason WHERE id = $id AND revoked_at IS NULL",
+            "UPDATE auth_sessions SET revoked_at = @now, revoked_reason = @reason WHERE id = @id AND revoked_at IS NULL",
             cancellationToken,
-            ("$id", sessionId),
-            ("$reason", reason),
-            ("$now", now.ToUnixTimeMilliseconds()));
+            ("@id", sessionId),
+            ("@reason", reason),
+            ("@now", now.ToUnixTimeMilliseconds()));
 
-    private static async Task<SessionInfo?> FindAsync(SqliteConnection connection, SqliteTransaction? transaction, string sessionId, CancellationToken cancellationToken)
+    private static async Task<SessionInfo?> FindAsync(DbConnection connection, DbTransaction? transaction, string sessionId, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT id, username, last_activity, expires_at, revoked_at FROM auth_sessions WHERE id = $id";
-        command.Parameters.AddWithValue("$id", sessionId);
+        await using var command = connection.Command(
+            "SELECT id, username, last_activity, expires_at, revoked_at FROM auth_sessions WHERE id = @id", transaction, ("@id", sessionId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -233,21 +250,11 @@ internal sealed class SessionStore(IdentityDatabase database, IdentityOptions op
         return new SessionInfo(
             reader.GetString(0),
             reader.GetString(1),
-            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
-            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
-            reader.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)));
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInteger(2)),
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInteger(3)),
+            reader.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInteger(4)));
     }
 
-    private static async Task<int> ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private static Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        connection.ExecuteAsync(sql, cancellationToken, transaction, parameters);
 }

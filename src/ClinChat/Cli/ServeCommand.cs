@@ -31,6 +31,12 @@ internal static class ServeCommand
                 Console.Error.WriteLine($"clinchat: {e.Message}");
                 return 1;
             }
+            catch (Database.DatabaseConfigurationException e)
+            {
+                // An unreadable connection setting or a schema `clinchat db migrate` has not applied: one line, no stack trace.
+                Console.Error.WriteLine($"clinchat: {e.Message}");
+                return 1;
+            }
 
             return Environment.ExitCode;
         });

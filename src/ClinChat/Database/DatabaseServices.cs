@@ -99,6 +99,7 @@ internal static class SchemaCatalog
     public static IReadOnlyList<SchemaMigration> All { get; } =
     [
         KnowledgeStore.Schema,
+        Identity.IdentitySchema.Schema,
     ];
 }
 

@@ -37,7 +37,7 @@ internal static class WebHost
         builder.Services.AddDrugs();
         builder.Services.AddTelemetry();
         builder.Services.AddSecurity(builder.Configuration, dataDirectory);
-        builder.AddIdentityServices(knowledge.DatabasePath);
+        builder.AddIdentityServices();
 
         configure?.Invoke(builder);
         var app = builder.Build();

@@ -17,14 +17,15 @@ internal static class IdentityHosting
     /// <summary>Where a refused session's state is left for the challenge (idle logoff gets its own problem type).</summary>
     private const string SessionStateItem = "clinchat.session_state";
 
-    public static WebApplicationBuilder AddIdentityServices(this WebApplicationBuilder builder, string databasePath)
+    /// <summary>The identity engine over the host's <c>StoreDatabase</c> singleton (registered by <c>AddStoreDatabase</c>).</summary>
+    public static WebApplicationBuilder AddIdentityServices(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
         var options = configuration.GetSection(IdentityOptions.Section).Get<IdentityOptions>() ?? new IdentityOptions();
         var ldap = configuration.GetSection(LdapOptions.Section).Get<LdapOptions>() ?? new LdapOptions();
         var key = JwtSigningKey.Load(DeploymentMode.JwtKeyFile(configuration), DeploymentMode.IsProduction(configuration));
 
-        builder.Services.AddIdentityEngine(databasePath, options, ldap, key);
+        builder.Services.AddIdentityEngine(options, ldap, key);
         builder.Services.AddHostedService<IdentityStartup>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<AccessTokens>((bearer, tokens) =>

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using ClinChat.Cli;
-using ClinChat.Hosting;
+using ClinChat.Database;
 using ClinChat.Identity.Ldap;
 using ClinChat.Identity.Login;
 using ClinChat.Identity.Tokens;
@@ -52,29 +52,31 @@ internal static class UserCommands
             }
 
             var roles = parseResult.GetValue(role)!.SelectMany(r => r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
-            await using var services = await CreateServicesAsync(context, parseResult, cancellationToken);
-            var result = await services.GetRequiredService<UserAdministration>().CreateAsync(parseResult.GetValue(name)!, roles, password, cancellationToken);
-            if (!result.Succeeded)
+            return await WithAdministrationAsync(context, parseResult, cancellationToken, async administration =>
             {
-                return CliOutput.Fail(result.Error!);
-            }
+                var result = await administration.CreateAsync(parseResult.GetValue(name)!, roles, password, cancellationToken);
+                if (!result.Succeeded)
+                {
+                    return CliOutput.Fail(result.Error!);
+                }
 
-            var created = result.Value!;
-            CliOutput.WriteJson(new
-            {
-                username = created.User.Username,
-                roles = created.User.Roles,
-                mfa_required = created.User.MfaRequired,
-                password = created.GeneratedPassword,
-                mfa = created.Mfa is null ? null : new { secret = created.Mfa.Secret, otpauth_uri = created.Mfa.OtpAuthUri },
-                recovery_codes = created.RecoveryCodes,
+                var created = result.Value!;
+                CliOutput.WriteJson(new
+                {
+                    username = created.User.Username,
+                    roles = created.User.Roles,
+                    mfa_required = created.User.MfaRequired,
+                    password = created.GeneratedPassword,
+                    mfa = created.Mfa is null ? null : new { secret = created.Mfa.Secret, otpauth_uri = created.Mfa.OtpAuthUri },
+                    recovery_codes = created.RecoveryCodes,
+                });
+                if (created.GeneratedPassword is not null || created.Mfa is not null)
+                {
+                    Console.Error.WriteLine("clinchat: store the password, the TOTP secret (add the otpauth URI to an authenticator app) and the recovery codes now: they are not shown again.");
+                }
+
+                return 0;
             });
-            if (created.GeneratedPassword is not null || created.Mfa is not null)
-            {
-                Console.Error.WriteLine("clinchat: store the password, the TOTP secret (add the otpauth URI to an authenticator app) and the recovery codes now: they are not shown again.");
-            }
-
-            return 0;
         });
         return command;
     }
@@ -84,13 +86,15 @@ internal static class UserCommands
         var command = new Command("list", "List accounts: roles, MFA, lockout (never hashes or secrets).");
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            await using var services = await CreateServicesAsync(context, parseResult, cancellationToken);
-            foreach (var user in await services.GetRequiredService<UserAdministration>().ListAsync(cancellationToken))
+            return await WithAdministrationAsync(context, parseResult, cancellationToken, async administration =>
             {
-                CliOutput.WriteJson(ToJson(user));
-            }
+                foreach (var user in await administration.ListAsync(cancellationToken))
+                {
+                    CliOutput.WriteJson(ToJson(user));
+                }
 
-            return 0;
+                return 0;
+            });
         });
         return command;
     }
@@ -101,15 +105,17 @@ internal static class UserCommands
         var command = new Command(verb, description) { name };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            await using var services = await CreateServicesAsync(context, parseResult, cancellationToken);
-            var result = await change(services.GetRequiredService<UserAdministration>(), parseResult.GetValue(name)!, cancellationToken);
-            if (!result.Succeeded)
+            return await WithAdministrationAsync(context, parseResult, cancellationToken, async administration =>
             {
-                return CliOutput.Fail(result.Error!);
-            }
+                var result = await change(administration, parseResult.GetValue(name)!, cancellationToken);
+                if (!result.Succeeded)
+                {
+                    return CliOutput.Fail(result.Error!);
+                }
 
-            CliOutput.WriteJson(ToJson(result.Value!));
-            return 0;
+                CliOutput.WriteJson(ToJson(result.Value!));
+                return 0;
+            });
         });
         return command;
     }
@@ -127,22 +133,55 @@ internal static class UserCommands
         last_login_at = user.LastLoginAt,
     };
 
-    /// <summary>Just the identity engine over the data directory's database: no knowledge base, no model.</summary>
+    /// <summary>Runs <paramref name="work"/> over the account administration; a database that is unreachable or not migrated is one line.</summary>
+    private static async Task<int> WithAdministrationAsync(CliContext context, ParseResult parseResult, CancellationToken cancellationToken, Func<UserAdministration, Task<int>> work)
+    {
+        ServiceProvider services;
+        try
+        {
+            services = await CreateServicesAsync(context, parseResult, cancellationToken);
+        }
+        catch (DatabaseConfigurationException e)
+        {
+            return CliOutput.Fail(e.Message);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            return CliOutput.Fail($"the database cannot be reached: {e.Message.ReplaceLineEndings(" ")}");
+        }
+
+        await using (services)
+        {
+            return await work(services.GetRequiredService<UserAdministration>());
+        }
+    }
+
+    /// <summary>
+    /// Just the identity engine over the configured database (the data directory's file, or PostgreSQL): no knowledge
+    /// base, no model. The embedded store is migrated here; a PostgreSQL one must have been by <c>clinchat db migrate</c>.
+    /// </summary>
     private static async Task<ServiceProvider> CreateServicesAsync(CliContext context, ParseResult parseResult, CancellationToken cancellationToken)
     {
         var configuration = CliServices.Configuration();
-        var database = new KnowledgeOptions { DataDirectory = context.ResolveDataDir(parseResult) }.DatabasePath;
+        var dataDirectory = context.ResolveDataDir(parseResult);
         var services = new ServiceCollection()
             .AddLogging()
-            .AddSecurityCore(configuration, context.ResolveDataDir(parseResult))
+            .AddSecurityCore(configuration, dataDirectory)
             .AddIdentityEngine(
-                database,
                 configuration.GetSection(IdentityOptions.Section).Get<IdentityOptions>() ?? new IdentityOptions(),
                 configuration.GetSection(LdapOptions.Section).Get<LdapOptions>() ?? new LdapOptions(),
                 JwtSigningKey.Ephemeral())
             .BuildServiceProvider();
-        await services.GetRequiredService<IdentityDatabase>().MigrateAsync(cancellationToken);
-        await services.InitializeHostSecurityAsync(cancellationToken);
+        try
+        {
+            await services.InitializeHostSecurityAsync(cancellationToken);
+        }
+        catch
+        {
+            await services.DisposeAsync();
+            throw;
+        }
+
         return services;
     }
 }

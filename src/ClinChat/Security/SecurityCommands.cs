@@ -168,7 +168,7 @@ internal static class SecurityCommands
         return command;
     }
 
-    /// <summary>A key or setting problem is one line naming the setting, exit 2 as for other bad input.</summary>
+    /// <summary>A key, setting or database problem is one line naming the setting, exit 2 as for other bad input.</summary>
     private static async Task<int> RunAsync(Func<Task<int>> action)
     {
         try
@@ -182,6 +182,14 @@ internal static class SecurityCommands
         catch (EncryptionKeyException e)
         {
             return CliOutput.Fail(e.Message);
+        }
+        catch (Database.DatabaseConfigurationException e)
+        {
+            return CliOutput.Fail(e.Message);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            return CliOutput.Fail($"the database cannot be reached: {e.Message.ReplaceLineEndings(" ")}");
         }
     }
 }

@@ -1,3 +1,4 @@
+using ClinChat.Database;
 using ClinChat.Hosting;
 using ClinChat.Identity;
 using ClinChat.Identity.Mfa;
@@ -5,6 +6,7 @@ using ClinChat.Security.Audit;
 using ClinChat.Security.Compliance;
 using ClinChat.Security.Encryption;
 using ClinChat.Security.Retention;
+using ClinChat.Storage.Database;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -31,9 +33,10 @@ internal static class SecurityServices
         return services;
     }
 
-    /// <summary>What the web host and the CLI share: keys, engine, identity seams, compliance snapshot.</summary>
+    /// <summary>What the web host and the CLI share: the store database, keys, engine, identity seams, compliance snapshot.</summary>
     public static IServiceCollection AddSecurityCore(this IServiceCollection services, IConfiguration configuration, string dataDirectory)
     {
+        services.AddStoreDatabase(configuration, dataDirectory);
         var keys = SecurityKeys.Resolve(configuration, dataDirectory);
         var options = new SecurityEngineOptions
         {
@@ -52,9 +55,13 @@ internal static class SecurityServices
         return services;
     }
 
-    /// <summary>Creates the tables, loads the keys and opens the gate the request path waits on.</summary>
+    /// <summary>
+    /// Prepares every store's schema (embedded: migrates; PostgreSQL: checks that <c>clinchat db migrate</c> ran, and
+    /// fails naming it), loads the keys and opens the gate the request path waits on.
+    /// </summary>
     public static async Task InitializeHostSecurityAsync(this IServiceProvider services, CancellationToken cancellationToken)
     {
+        await services.GetRequiredService<StoreDatabase>().PrepareSchemasAsync(cancellationToken);
         await services.InitializeSecurityAsync(cancellationToken);
         services.GetRequiredService<FieldProtector>().Keys.RegisterEncryptedField(FieldSecretProtector.Field);
         services.GetRequiredService<SecurityReadiness>().Ready();
