@@ -32,6 +32,7 @@ internal static class ClinChatCli
         eval.Subcommands.Add(EvalCommands.CreateAnswers(context));
         eval.Subcommands.Add(EvalCommands.CreateStartup(context));
         eval.Subcommands.Add(EvalCommands.CreateConvert());
+        eval.Subcommands.Add(Accuracy.AccuracyCommands.CreateEval(context));
         foreach (var sub in new[] { PhiCommands.CreateEval(context), DrugCommands.CreateEval(context) })
         {
             if (sub is not null)

@@ -100,6 +100,7 @@ internal static class SchemaCatalog
     [
         KnowledgeStore.Schema,
         Identity.IdentitySchema.Schema,
+        Storage.Feedback.AnswerFeedbackStore.Schema,
     ];
 }
 

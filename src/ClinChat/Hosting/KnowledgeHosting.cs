@@ -19,11 +19,14 @@ internal static class KnowledgeHosting
 /// <summary>Set once start-up (migration, starter cards, index load) has finished: what readiness reports.</summary>
 internal sealed class KnowledgeReadiness
 {
-    private volatile bool _ready;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public bool IsReady => _ready;
+    public bool IsReady => _ready.Task.IsCompleted;
 
-    public void MarkReady() => _ready = true;
+    public void MarkReady() => _ready.TrySetResult();
+
+    /// <summary>Completes once the indexes are loaded (background work that asks questions waits for it).</summary>
+    public Task WaitAsync(CancellationToken cancellationToken) => _ready.Task.WaitAsync(cancellationToken);
 }
 
 /// <summary>

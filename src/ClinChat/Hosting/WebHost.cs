@@ -1,3 +1,4 @@
+using ClinChat.Accuracy;
 using ClinChat.Chat;
 using ClinChat.Database;
 using ClinChat.Documents;
@@ -36,6 +37,7 @@ internal static class WebHost
         builder.Services.AddPhi();
         builder.Services.AddDrugs();
         builder.Services.AddTelemetry();
+        builder.Services.AddAccuracy();
         builder.Services.AddSecurity(builder.Configuration, dataDirectory);
         builder.AddIdentityServices();
 
@@ -47,6 +49,7 @@ internal static class WebHost
         app.MapProbes();
         app.MapMetrics();
         app.MapChatEndpoints();
+        app.MapAccuracyEndpoints();
         app.MapDocumentEndpoints();
         app.MapPhiEndpoints();
         app.MapDrugEndpoints();

@@ -51,6 +51,7 @@ internal static class EndpointPolicies
 
         // Questions and the knowledge base.
         [("POST", "/api/chat")] = Ask,
+        [("POST", "/api/chat/{id}/feedback")] = Ask,
         [("POST", "/api/search")] = Ask,
         [("GET", "/api/documents")] = ReadKnowledge,
         [("GET", "/api/documents/{*id}")] = ReadKnowledge,
@@ -68,6 +69,7 @@ internal static class EndpointPolicies
         [("GET", "/api/admin/phi-detection/status")] = Admin,
         [("GET", "/api/admin/encryption/status")] = Admin,
         [("GET", "/api/admin/compliance")] = Audit,
+        [("GET", "/api/admin/accuracy")] = Audit,
 
         // Audit trail (issue 5, item 3): auditors read it, admins too.
         [("GET", "/api/audit")] = Audit,

@@ -22,6 +22,7 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditTrail audit, Se
     public static IReadOnlyDictionary<(string Method, string Route), AuditedEndpoint> Table { get; } = new Dictionary<(string, string), AuditedEndpoint>
     {
         [("POST", "/api/chat")] = new("chat.ask", AuditOperation.Execute),
+        [("POST", "/api/chat/{id}/feedback")] = new("chat.feedback", AuditOperation.Create, "conversation:", "id"),
         [("POST", "/api/search")] = new("search.query", AuditOperation.Execute),
         [("GET", "/api/documents")] = new("documents.list", AuditOperation.Read),
         [("GET", "/api/documents/{*id}")] = new("documents.read", AuditOperation.Read, "document:", "id"),
@@ -36,6 +37,7 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditTrail audit, Se
         [("GET", "/api/admin/phi-detection/status")] = new("admin.phi_detection_status", AuditOperation.Read),
         [("GET", "/api/admin/encryption/status")] = new("admin.encryption_status", AuditOperation.Read),
         [("GET", "/api/admin/compliance")] = new("admin.compliance", AuditOperation.Read),
+        [("GET", "/api/admin/accuracy")] = new("admin.accuracy", AuditOperation.Read),
         [("GET", "/api/audit")] = new("audit.query", AuditOperation.Read),
         [("GET", "/api/audit/verify")] = new("audit.verify", AuditOperation.Execute),
         [("GET", "/api/audit/export")] = new("audit.export", AuditOperation.Read),

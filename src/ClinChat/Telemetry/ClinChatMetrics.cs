@@ -16,6 +16,7 @@ internal sealed class ClinChatMetrics
     private readonly Histogram<double> _queryDuration;
     private long _knowledgeBaseLastUpdate;
     private double _complianceScore = double.NaN;
+    private double _accuracyScore = double.NaN;
 
     public ClinChatMetrics(IMeterFactory meterFactory, PhiDetectionMonitor phiMonitor)
     {
@@ -29,6 +30,10 @@ internal sealed class ClinChatMetrics
         meter.CreateObservableCounter("clinchat_phi_detection_failures", () => phiMonitor.Failures, description: "PHI screenings that failed closed");
         meter.CreateObservableGauge("clinchat_knowledge_base_last_update", () => Volatile.Read(ref _knowledgeBaseLastUpdate), unit: "s", description: "Unix time of the last knowledge base change");
         meter.CreateObservableGauge("clinchat_hipaa_compliance_score", ComplianceScore, description: "Fraction of HIPAA compliance self-check controls passing (0..1)");
+        meter.CreateObservableGauge(
+            "clinchat_clinical_accuracy_score",
+            AccuracyScore,
+            description: "Golden question set accuracy blended with clinician feedback of the last days (0..1; see docs/operations.md)");
     }
 
     public void RecordQuery(bool abstained, TimeSpan duration)
@@ -43,6 +48,12 @@ internal sealed class ClinChatMetrics
 
     private IEnumerable<Measurement<double>> ComplianceScore() =>
         Volatile.Read(ref _complianceScore) is var score && !double.IsNaN(score) ? [new Measurement<double>(score)] : [];
+
+    /// <summary>The latest clinical accuracy score (0..1), or null when there is nothing to score yet (the gauge reports nothing).</summary>
+    public void RecordAccuracyScore(double? score) => Volatile.Write(ref _accuracyScore, score ?? double.NaN);
+
+    private IEnumerable<Measurement<double>> AccuracyScore() =>
+        Volatile.Read(ref _accuracyScore) is var score && !double.IsNaN(score) ? [new Measurement<double>(score)] : [];
 
     public void RecordKnowledgeBase(KnowledgeStats stats)
     {
