@@ -94,7 +94,8 @@ public sealed class EndpointPolicyTableTests(RealHostFixture host) : IClassFixtu
             var policy = EndpointPolicies.Find(endpoint, method)!;
             var path = route.Replace("{documentName}", "v1", StringComparison.Ordinal)
                 .Replace("{*id}", "no-such-document.md", StringComparison.Ordinal)
-                .Replace("{jobId}", "no-such-job", StringComparison.Ordinal);
+                .Replace("{jobId}", "no-such-job", StringComparison.Ordinal)
+                .Replace("{id}", "no-such-conversation", StringComparison.Ordinal);
 
             var (anonymous, anonymousRefused) = await SendAsync(method, path, null);
             if (policy.Anonymous == anonymousRefused)

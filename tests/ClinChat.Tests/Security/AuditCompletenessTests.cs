@@ -29,6 +29,8 @@ public sealed class AuditCompletenessTests(SecurityHostFixture host) : IClassFix
         { "GET", "/api/admin/phi-detection/status", null, Roles.Admin, "admin.phi_detection_status", "/api/admin/phi-detection/status" },
         { "GET", "/api/admin/encryption/status", null, Roles.Admin, "admin.encryption_status", "/api/admin/encryption/status" },
         { "GET", "/api/admin/compliance", null, Roles.Auditor, "admin.compliance", "/api/admin/compliance" },
+        { "GET", "/api/admin/accuracy", null, Roles.Auditor, "admin.accuracy", "/api/admin/accuracy" },
+        { "POST", "/api/chat/no-such-conversation/feedback", "feedback", Roles.Clinician, "chat.feedback", "conversation:no-such-conversation" },
         { "GET", "/api/audit?limit=5", null, Roles.Auditor, "audit.query", "/api/audit" },
         { "GET", "/api/audit/verify", null, Roles.Auditor, "audit.verify", "/api/audit/verify" },
         { "GET", "/api/audit/export?format=fhir", null, Roles.Admin, "audit.export", "/api/audit/export" },
@@ -49,6 +51,7 @@ public sealed class AuditCompletenessTests(SecurityHostFixture host) : IClassFix
             "query" => new { query = $"{Marker} dosing" },
             "medications" => new { medications = new[] { "warfarin", "aspirin" } },
             "text" => new { text = $"John Smith, phone 555-867-5309, asked about {Marker}." },
+            "feedback" => new { turn = 1, rating = "incorrect", reason = "unsafe" },
             _ => null,
         };
         using var response = await host.SendAsync(method, path, payload, role);
