@@ -62,4 +62,23 @@ public sealed class PhiNameContextTests(DetectorFixture fixture)
     [InlineData("Rose Bengal stain negative.", "Rose Bengal")]
     public void Detect_EponymsAndLookAlikes_AreNotNames(string text, string words) =>
         SpanAssert.DoesNotFlag(_detector, text, words);
+
+    private const string CasualNote =
+        "neuro: alert, follows commands. resp: clear on 2l nc, sats fine.\n" +
+        "social: daughters marisol and ines in to visit. son, wendeline, called at 2100. Nurse Tamsin Wexcombe, RN\n" +
+        "plan: keep neuro aware. cardiology attending come to see pt in am.";
+
+    [Theory]
+    [InlineData("marisol")]
+    [InlineData("ines")]
+    [InlineData("wendeline")]
+    [InlineData("Tamsin Wexcombe")]
+    public void Detect_LowerCaseNamesInACasualNote_FlagsName(string name) =>
+        SpanAssert.Flags(_detector, CasualNote, name, PhiType.Name);
+
+    [Theory]
+    [InlineData("come")]
+    [InlineData("follows")]
+    public void Detect_LowerCaseWordsInACasualNote_AreNotNames(string words) =>
+        SpanAssert.DoesNotFlag(_detector, CasualNote, words);
 }

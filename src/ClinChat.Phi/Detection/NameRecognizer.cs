@@ -42,6 +42,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         "i'm i've i'd i'll it's he's she's we're we've you're you've they're that's there's don't doesn't didn't can't won't isn't wasn't " +
         "hi hello hey dear thanks thank regards sincerely");
 
+    private static readonly WordSet RoleTitles = Set("attending attg");
     private static readonly WordSet Titles = Set("dr drs dr's doctor mr mrs messrs prof professor rabbi reverend rev pastor chaplain attending attg");
     // Also abbreviations: "MS" mental status or morphine, "HO" ends many sentences ("per HO.").
     private static readonly WordSet AmbiguousTitles = Set("ms miss mx ho");
@@ -138,6 +139,8 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         var firstSpan = spans.Count;
         var tokens = Tokenize(text, out var documentMode);
         var all = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(tokens);
+        // In a note written in lower case a line with a signature or a pasted acronym is still written in lower case.
+        var casual = documentMode == CaseMode.Lower || documentMode == CaseMode.Mixed && Casual(text, all);
 
         // Case is judged per line where a line has enough letters: an ALL-CAPS header does not make a mixed-case paragraph "upper".
         var lineStart = 0;
@@ -159,6 +162,21 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             var mode = upper + lower < 40 ? documentMode : ModeOf(upper, lower);
             deadline.Check();
             ScanLine(text, line, mode, spans);
+            if (mode == CaseMode.Mixed && (casual || Casual(text, line)))
+            {
+                // A casual writer's capitals still mark proper nouns ("went home to Towson"), but a lower-case word is no evidence
+                // against a name ("son, bill, called"): read the line again as lower case, keeping lower-case findings that the name
+                // and place lists back (capitalised words were judged by the first reading; "attending come" and "neurosurg aware" go).
+                var before = spans.Count;
+                ScanLine(text, line, CaseMode.Lower, spans);
+                for (var s = spans.Count - 1; s >= before; s--)
+                {
+                    if (!ListedLowerCase(text, spans[s]))
+                    {
+                        spans.RemoveAt(s);
+                    }
+                }
+            }
             lineStart = k;
         }
 
@@ -203,6 +221,59 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Name, 0.6));
             }
         }
+    }
+
+    /// <summary>Every word of the span in lower case and on a name or place list.</summary>
+    private bool ListedLowerCase(string text, PhiSpan span)
+    {
+        var words = text.AsSpan(span.Start, span.End - span.Start);
+        if (words.ContainsAnyInRange('A', 'Z'))
+        {
+            return false;
+        }
+
+        foreach (var range in words.SplitAny(" \t.,-"))
+        {
+            var word = words[range];
+            if (word.Length > 1 && (lexicon.Classify(word) & (WordKind.FirstName | WordKind.LastName | WordKind.Place)) == 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A writer who starts sentences in lower case ("son in to visit. bill called, updated.") uses capitals for the odd acronym or
+    /// pasted name only: their capital letters say nothing, so such text is read as lower case.
+    /// </summary>
+    private static bool Casual(string text, Span<Token> t)
+    {
+        int lowerStarts = 0, capitalStarts = 0;
+        for (var k = 0; k < t.Length; k++)
+        {
+            if (t[k].Initial || t[k].Upper && !t[k].Title)
+            {
+                continue;
+            }
+
+            if (k > 0 && LastNonSpace(text, t[k].Start) is not ('.' or '!' or '?') && !LineStart(text, t[k].Start))
+            {
+                continue;
+            }
+
+            if (char.IsLower(text[t[k].Start]))
+            {
+                lowerStarts++;
+            }
+            else
+            {
+                capitalStarts++;
+            }
+        }
+
+        return lowerStarts >= 2 && lowerStarts > 2 * capitalStarts;
     }
 
     private static CaseMode ModeOf(int upper, int lower)
@@ -527,6 +598,11 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                     || (tok.Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical)) == 0 && tok.End - tok.Start >= 3)
                     // "Dr Will Abernathy": a given name that is also a stop word, right before a capitalised surname.
                     || tok.Stop && tok.Title && (tok.Kind & WordKind.FirstName) != 0 && j + 1 < t.Length && t[j + 1].Title && Joined(text, tok, t[j + 1]);
+                // "attending" is also an adjective: where case says nothing, "cardiology attending come to see pt" has no name after it.
+                if (ok && mode != CaseMode.Mixed && (tok.Kind & WordKind.English) != 0 && !IsNameWord(tok.Kind) && RoleTitles.Contains(Word(text, t[i])))
+                {
+                    ok = false;
+                }
             }
             else if (taken > 0 && strong)
             {
