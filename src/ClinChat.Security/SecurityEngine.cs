@@ -3,6 +3,7 @@ using ClinChat.Security.Compliance;
 using ClinChat.Security.Encryption;
 using ClinChat.Security.Retention;
 using ClinChat.Security.Secrets;
+using ClinChat.Storage.Database;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -12,8 +13,11 @@ namespace ClinChat.Security;
 /// <summary>Settings of the security engine; the host binds them from configuration and validates at start.</summary>
 public sealed class SecurityEngineOptions
 {
-    /// <summary>The SQLite file (the knowledge base file is fine: the engine uses its own tables).</summary>
-    public string DatabasePath { get; set; } = string.Empty;
+    /// <summary>
+    /// The store database (SQLite or PostgreSQL; the knowledge base's is fine: the engine uses its own tables). Null: the
+    /// <see cref="StoreDatabase"/> registered in the container.
+    /// </summary>
+    public StoreDatabase? Database { get; set; }
 
     public AuditOptions Audit { get; set; } = new();
 
@@ -26,11 +30,6 @@ public sealed class SecurityEngineOptions
 
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(DatabasePath))
-        {
-            throw new SecurityConfigurationException("Security:DatabasePath", "is required.");
-        }
-
         Audit.Validate();
         Retention.Validate();
     }
@@ -38,10 +37,14 @@ public sealed class SecurityEngineOptions
 
 public static class SecurityEngineServices
 {
+    /// <summary>The engine's tables: apply them with <see cref="StoreDatabase.MigrateAsync"/> (or <c>clinchat db migrate</c>).</summary>
+    public static IReadOnlyList<SchemaMigration> Schemas { get; } = [AuditStore.Schema, DataKeyStore.Schema, ConversationStore.Schema];
+
     /// <summary>
-    /// Registers the audit trail, envelope encryption, conversation store, retention purger and compliance engine
-    /// (SQLite). Keys are read from the environment when first resolved; call <see cref="InitializeSecurityAsync"/>
-    /// at start so a missing or wrong key stops the process before it serves anything.
+    /// Registers the audit trail, envelope encryption, conversation store, retention purger and compliance engine over
+    /// <see cref="SecurityEngineOptions.Database"/> (or the container's <see cref="StoreDatabase"/>). Keys are read from
+    /// the environment when first resolved; call <see cref="InitializeSecurityAsync"/> (or, over a migrated database,
+    /// <see cref="LoadSecurityKeysAsync"/>) at start so a missing or wrong key stops the process before it serves anything.
     /// </summary>
     public static IServiceCollection AddSecurityEngine(this IServiceCollection services, SecurityEngineOptions options)
     {
@@ -51,14 +54,18 @@ public static class SecurityEngineServices
         services.TryAddSingleton(options.Audit);
         services.TryAddSingleton(options.Retention);
         services.TryAddSingleton(options.Compliance);
+        if (options.Database is { } database)
+        {
+            services.TryAddSingleton(database);
+        }
 
-        services.TryAddSingleton<IAuditStore>(_ => new SqliteAuditStore(options.DatabasePath));
+        services.TryAddSingleton<IAuditStore>(sp => new AuditStore(sp.GetRequiredService<StoreDatabase>()));
         services.TryAddSingleton(_ => AuditSigningKeys.FromEnvironment(options.Environment));
         services.TryAddSingleton(sp => new AuditTrail(
             sp.GetRequiredService<IAuditStore>(), sp.GetRequiredService<AuditSigningKeys>(), sp.GetRequiredService<TimeProvider>(),
             options.Audit, sp.GetService<ILogger<AuditTrail>>()));
 
-        services.TryAddSingleton<IDataKeyStore>(_ => new SqliteDataKeyStore(options.DatabasePath));
+        services.TryAddSingleton<IDataKeyStore>(sp => new DataKeyStore(sp.GetRequiredService<StoreDatabase>()));
         services.TryAddSingleton(_ => MasterKey.FromEnvironment(options.Environment));
         services.TryAddSingleton(sp => new EncryptionKeyRing(
             sp.GetRequiredService<IDataKeyStore>(), sp.GetRequiredService<MasterKey>(), sp.GetRequiredService<TimeProvider>(),
@@ -66,7 +73,7 @@ public static class SecurityEngineServices
         services.TryAddSingleton(sp => new FieldProtector(sp.GetRequiredService<EncryptionKeyRing>(), sp.GetService<ILogger<FieldProtector>>()));
 
         services.TryAddSingleton<IConversationStore>(sp => new ConversationStore(
-            options.DatabasePath, sp.GetRequiredService<FieldProtector>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<StoreDatabase>(), sp.GetRequiredService<FieldProtector>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new RetentionPurger(
             sp.GetRequiredService<IConversationStore>(), sp.GetRequiredService<AuditTrail>(), options.Retention,
             sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<RetentionPurger>>()));
@@ -74,12 +81,26 @@ public static class SecurityEngineServices
         return services;
     }
 
-    /// <summary>Creates the tables and loads the keys. Fails (naming the setting) when a key is missing or wrong.</summary>
+    /// <summary>
+    /// Creates the tables and loads the keys (embedded use and tests). Fails (naming the setting) when a key is missing or
+    /// wrong. A host whose schema is owned by <c>clinchat db migrate</c> calls <see cref="LoadSecurityKeysAsync"/> instead.
+    /// </summary>
     public static async Task InitializeSecurityAsync(this IServiceProvider services, CancellationToken cancellationToken)
     {
-        await services.GetRequiredService<IAuditStore>().MigrateAsync(cancellationToken);
+        var database = services.GetRequiredService<StoreDatabase>();
+        foreach (var schema in Schemas)
+        {
+            await database.MigrateAsync(schema, cancellationToken);
+        }
+
+        await services.LoadSecurityKeysAsync(cancellationToken);
+    }
+
+    /// <summary>Loads the keys over existing tables (creating the first data key of an empty store).</summary>
+    public static async Task LoadSecurityKeysAsync(this IServiceProvider services, CancellationToken cancellationToken)
+    {
         _ = services.GetRequiredService<AuditTrail>();
         await services.GetRequiredService<EncryptionKeyRing>().InitializeAsync(cancellationToken);
-        await services.GetRequiredService<IConversationStore>().MigrateAsync(cancellationToken);
+        _ = services.GetRequiredService<IConversationStore>();
     }
 }

@@ -97,7 +97,7 @@ internal sealed class TempStore : IDisposable
         var services = new ServiceCollection()
             .AddSecurityEngine(new SecurityEngineOptions
             {
-                DatabasePath = Path.Combine(dataDirectory ?? DataDirectory, "clinchat.db"),
+                Database = new SqliteStoreDatabase(Path.Combine(dataDirectory ?? DataDirectory, "clinchat.db")),
                 Environment = name => _environment.GetValueOrDefault(name),
             })
             .BuildServiceProvider();

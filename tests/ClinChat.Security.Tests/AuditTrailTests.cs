@@ -1,18 +1,26 @@
 using ClinChat.Security.Audit;
 
+using ClinChat.Testing;
+
 namespace ClinChat.Security.Tests;
 
-public sealed class AuditTrailTests : IDisposable
+/// <summary>Runs on every store provider (see Providers.cs).</summary>
+public abstract class AuditTrailTests : IAsyncLifetime
 {
-    private readonly TempDatabase _db = new();
+    private TempDatabase _db = null!;
     private readonly ManualTime _time = new(Keys.Start);
     private readonly AuditSigningKeys _keys = Keys.NewSigningKeys();
 
-    public void Dispose() => _db.Dispose();
+    /// <summary>A fresh, empty database of the provider under test.</summary>
+    protected abstract Task<TestStoreDatabase> NewDatabaseAsync();
+
+    public async Task InitializeAsync() => _db = await TempDatabase.CreateAsync(NewDatabaseAsync());
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
 
     private async Task<AuditTrail> TrailAsync(int events, int checkpointEvery = 0, AuditSigningKeys? keys = null)
     {
-        var store = new SqliteAuditStore(_db.Path);
+        var store = new AuditStore(_db.Database);
         await store.MigrateAsync(CancellationToken.None);
         var trail = new AuditTrail(store, keys ?? _keys, _time, new AuditOptions { CheckpointEveryEvents = checkpointEvery, VerifyPageSize = 3 });
         for (var i = 0; i < events; i++)
@@ -47,26 +55,36 @@ public sealed class AuditTrailTests : IDisposable
     }
 
     [Fact]
-    public async Task Append_ConcurrentWriters_ProduceOneGaplessChain()
+    public async Task Append_ConcurrentWritersOnTwoDatabaseHandles_ProduceOneGaplessChain()
     {
         var trail = await TrailAsync(0, checkpointEvery: 7);
-        // A second trail instance on the same file stands in for another process (the CLI next to the server).
-        var other = new AuditTrail(new SqliteAuditStore(_db.Path), _keys, _time, new AuditOptions { CheckpointEveryEvents = 7 });
+        // A second store over its own database handle (own connection pool) stands in for another replica or the CLI.
+        await using var otherDatabase = _db.Store.OpenAnother();
+        var other = new AuditTrail(new AuditStore(otherDatabase), _keys, _time, new AuditOptions { CheckpointEveryEvents = 7 });
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        await Task.WhenAll(Enumerable.Range(0, 60).Select(i =>
-            Task.Run(() => (i % 2 == 0 ? trail : other).AppendAsync(Keys.Event(Keys.Start.AddSeconds(i)), CancellationToken.None))));
+        var appends = Enumerable.Range(0, 120).Select(i => Task.Run(async () =>
+        {
+            await go.Task;
+            return await (i % 2 == 0 ? trail : other).AppendAsync(Keys.Event(Keys.Start.AddSeconds(i)), CancellationToken.None);
+        })).ToList();
+        go.SetResult();
+        var records = await Task.WhenAll(appends);
 
+        Assert.Equal(Enumerable.Range(1, 120).Select(i => (long)i), records.Select(r => r.Sequence).Order());
         var result = await trail.VerifyAsync(CancellationToken.None);
         Assert.True(result.Intact, result.Summary);
-        Assert.Equal(60, result.Head.Sequence);
+        Assert.Equal(120, result.EventsChecked);
+        Assert.Equal(120, result.Head.Sequence);
         Assert.True(result.CheckpointsChecked >= 1);
+        Assert.True((await other.VerifyAsync(CancellationToken.None)).Intact);
     }
 
     [Fact]
     public async Task Verify_AlteredEvent_NamesItsSequence()
     {
         var trail = await TrailAsync(8);
-        _db.Execute("UPDATE audit_events SET user_id = 'mallory' WHERE seq = 5");
+        await _db.ExecuteAsync("UPDATE audit_events SET user_id = 'mallory' WHERE seq = 5");
 
         var problem = SingleFirst(await trail.VerifyAsync(CancellationToken.None));
 
@@ -79,7 +97,7 @@ public sealed class AuditTrailTests : IDisposable
     public async Task Verify_AlteredOutcomeToUnknownText_IsAltered()
     {
         var trail = await TrailAsync(4);
-        _db.Execute("UPDATE audit_events SET outcome = 'Fine' WHERE seq = 2");
+        await _db.ExecuteAsync("UPDATE audit_events SET outcome = 'Fine' WHERE seq = 2");
 
         var problem = SingleFirst(await trail.VerifyAsync(CancellationToken.None));
 
@@ -92,7 +110,7 @@ public sealed class AuditTrailTests : IDisposable
         var trail = await TrailAsync(6);
         var records = await trail.Store.ReadAsync(0, 10, CancellationToken.None);
         var forged = AuditChain.Seal(3, records[2].Event with { Outcome = AuditOutcome.Denied }, records[1].Hash);
-        _db.Execute("UPDATE audit_events SET outcome = 'Denied', hash = $h WHERE seq = 3", ("$h", forged.Hash));
+        await _db.ExecuteAsync("UPDATE audit_events SET outcome = 'Denied', hash = @h WHERE seq = 3", ("@h", forged.Hash));
 
         var problem = SingleFirst(await trail.VerifyAsync(CancellationToken.None));
 
@@ -104,7 +122,7 @@ public sealed class AuditTrailTests : IDisposable
     public async Task Verify_DeletedEvent_ReportsTheGap()
     {
         var trail = await TrailAsync(8);
-        _db.Execute("DELETE FROM audit_events WHERE seq = 4");
+        await _db.ExecuteAsync("DELETE FROM audit_events WHERE seq = 4");
 
         var problem = SingleFirst(await trail.VerifyAsync(CancellationToken.None));
 
@@ -117,7 +135,7 @@ public sealed class AuditTrailTests : IDisposable
     {
         var trail = await TrailAsync(6);
         await trail.CheckpointAsync(CancellationToken.None);
-        _db.Execute("DELETE FROM audit_events WHERE seq >= 5");
+        await _db.ExecuteAsync("DELETE FROM audit_events WHERE seq >= 5");
 
         var problem = SingleFirst(await trail.VerifyAsync(CancellationToken.None));
 
@@ -132,14 +150,14 @@ public sealed class AuditTrailTests : IDisposable
         // Make room at 3 (shift in reverse so the primary key never collides) and insert a well-formed event there.
         for (var seq = 6; seq >= 3; seq--)
         {
-            _db.Execute("UPDATE audit_events SET seq = seq + 1 WHERE seq = $s", ("$s", seq));
+            await _db.ExecuteAsync("UPDATE audit_events SET seq = seq + 1 WHERE seq = @s", ("@s", seq));
         }
 
         var inserted = AuditChain.Seal(3, Keys.Event(records[1].Event.OccurredAt.AddSeconds(1), user: "mallory"), records[1].Hash);
-        _db.Execute("""
+        await _db.ExecuteAsync("""
             INSERT INTO audit_events (seq, occurred_at, user_id, role, action, operation, resource, outcome, request_id, client_address, prev_hash, hash)
-            VALUES (3, $at, 'mallory', 'clinician', 'chat.ask', 'Read', 'conversation:c1', 'Success', $req, '10.0.0.7', $prev, $hash)
-            """, ("$at", inserted.Event.OccurredAtText), ("$req", inserted.Event.RequestId), ("$prev", inserted.PreviousHash), ("$hash", inserted.Hash));
+            VALUES (3, @at, 'mallory', 'clinician', 'chat.ask', 'Read', 'conversation:c1', 'Success', @req, '10.0.0.7', @prev, @hash)
+            """, ("@at", inserted.Event.OccurredAtText), ("@req", inserted.Event.RequestId), ("@prev", inserted.PreviousHash), ("@hash", inserted.Hash));
 
         var problem = SingleFirst(await trail.VerifyAsync(CancellationToken.None));
 
@@ -151,9 +169,9 @@ public sealed class AuditTrailTests : IDisposable
     public async Task Verify_SwappedEvents_ReportsReordering()
     {
         var trail = await TrailAsync(6);
-        _db.Execute("UPDATE audit_events SET seq = -1 WHERE seq = 3");
-        _db.Execute("UPDATE audit_events SET seq = 3 WHERE seq = 4");
-        _db.Execute("UPDATE audit_events SET seq = 4 WHERE seq = -1");
+        await _db.ExecuteAsync("UPDATE audit_events SET seq = -1 WHERE seq = 3");
+        await _db.ExecuteAsync("UPDATE audit_events SET seq = 3 WHERE seq = 4");
+        await _db.ExecuteAsync("UPDATE audit_events SET seq = 4 WHERE seq = -1");
 
         var problem = SingleFirst(await trail.VerifyAsync(CancellationToken.None));
 
@@ -172,8 +190,8 @@ public sealed class AuditTrailTests : IDisposable
         {
             var e = i == 1 ? records[i].Event with { User = "mallory" } : records[i].Event;
             var sealedRecord = AuditChain.Seal(records[i].Sequence, e, previous);
-            _db.Execute("UPDATE audit_events SET user_id = $u, prev_hash = $p, hash = $h WHERE seq = $s",
-                ("$u", e.User), ("$p", sealedRecord.PreviousHash), ("$h", sealedRecord.Hash), ("$s", records[i].Sequence));
+            await _db.ExecuteAsync("UPDATE audit_events SET user_id = @u, prev_hash = @p, hash = @h WHERE seq = @s",
+                ("@u", e.User), ("@p", sealedRecord.PreviousHash), ("@h", sealedRecord.Hash), ("@s", records[i].Sequence));
             previous = sealedRecord.Hash;
         }
 
@@ -189,7 +207,7 @@ public sealed class AuditTrailTests : IDisposable
     {
         var trail = await TrailAsync(4);
         await trail.CheckpointAsync(CancellationToken.None);
-        _db.Execute("UPDATE audit_checkpoints SET head_hash = $h WHERE id = 1", ("$h", new string('a', 64)));
+        await _db.ExecuteAsync("UPDATE audit_checkpoints SET head_hash = @h WHERE id = 1", ("@h", new string('a', 64)));
 
         var result = await trail.VerifyAsync(CancellationToken.None);
 
@@ -201,7 +219,7 @@ public sealed class AuditTrailTests : IDisposable
     public async Task Verify_CheckpointSignedWithAnotherKey_IsForged()
     {
         var trail = await TrailAsync(3);
-        var attacker = new AuditTrail(new SqliteAuditStore(_db.Path), Keys.NewSigningKeys(), _time, new AuditOptions { CheckpointEveryEvents = 0 });
+        var attacker = new AuditTrail(new AuditStore(_db.Database), Keys.NewSigningKeys(), _time, new AuditOptions { CheckpointEveryEvents = 0 });
         await attacker.CheckpointAsync(CancellationToken.None);
 
         var result = await trail.VerifyAsync(CancellationToken.None);
@@ -215,7 +233,7 @@ public sealed class AuditTrailTests : IDisposable
     public async Task Verify_DeletedMiddleCheckpoint_IsMissing()
     {
         var trail = await TrailAsync(9, checkpointEvery: 3);
-        _db.Execute("DELETE FROM audit_checkpoints WHERE id = 2");
+        await _db.ExecuteAsync("DELETE FROM audit_checkpoints WHERE id = 2");
 
         var result = await trail.VerifyAsync(CancellationToken.None);
 
@@ -227,7 +245,7 @@ public sealed class AuditTrailTests : IDisposable
     public async Task Verify_DeletedLatestCheckpoint_LeavesAnOldUncheckpointedTail()
     {
         var trail = await TrailAsync(6, checkpointEvery: 3);
-        _db.Execute("DELETE FROM audit_checkpoints WHERE id = 2");
+        await _db.ExecuteAsync("DELETE FROM audit_checkpoints WHERE id = 2");
         _time.Advance(TimeSpan.FromHours(30));
 
         var result = await trail.VerifyAsync(CancellationToken.None);
@@ -336,8 +354,7 @@ public sealed class AuditTrailTests : IDisposable
     [Fact]
     public void FromEnvironment_FileVariableWins_AndBadValuesNameTheVariableOnly()
     {
-        using var db = new TempDatabase();
-        var file = Path.Combine(db.Directory, "audit.key");
+        var file = Path.Combine(_db.Directory, "audit.key");
         File.WriteAllText(file, AuditSigningKeys.GenerateBase64() + "\n");
         var env = new Dictionary<string, string> { ["CLINCHAT_AUDIT_SIGNING_KEY_FILE"] = file, ["CLINCHAT_AUDIT_SIGNING_KEY"] = "not base64 !!" };
 

@@ -2,19 +2,29 @@ using System.Security.Cryptography;
 using ClinChat.Security.Encryption;
 using ClinChat.Security.Secrets;
 
+using ClinChat.Testing;
+
 namespace ClinChat.Security.Tests;
 
-public sealed class EncryptionTests : IDisposable
+/// <summary>Runs on every store provider (see Providers.cs).</summary>
+public abstract class EncryptionTests : IAsyncLifetime
 {
     private const string Phi = "Jane Roe, DOB 1961-04-12, MRN 4471902, asks whether apixaban interacts with her clarithromycin";
-    private readonly TempDatabase _db = new();
+    private TempDatabase _db = null!;
     private readonly ManualTime _time = new(Keys.Start);
 
-    public void Dispose() => _db.Dispose();
+    /// <summary>A fresh, empty database of the provider under test.</summary>
+    protected abstract Task<TestStoreDatabase> NewDatabaseAsync();
+
+    public async Task InitializeAsync() => _db = await TempDatabase.CreateAsync(NewDatabaseAsync());
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
 
     private async Task<FieldProtector> ProtectorAsync(MasterKey master)
     {
-        var ring = new EncryptionKeyRing(new SqliteDataKeyStore(_db.Path), master, _time);
+        var store = new DataKeyStore(_db.Database);
+        await store.MigrateAsync(CancellationToken.None);
+        var ring = new EncryptionKeyRing(store, master, _time);
         await ring.InitializeAsync(CancellationToken.None);
         return new FieldProtector(ring);
     }
@@ -73,7 +83,7 @@ public sealed class EncryptionTests : IDisposable
     {
         var master = Keys.NewMasterKey();
         await ProtectorAsync(master);
-        _db.Execute("UPDATE encryption_keys SET wrapped = zeroblob(60)");
+        await _db.ExecuteAsync("UPDATE encryption_keys SET wrapped = @w", ("@w", new byte[60]));
 
         var ex = await Assert.ThrowsAsync<EncryptionKeyException>(() => ProtectorAsync(master));
 
@@ -84,8 +94,10 @@ public sealed class EncryptionTests : IDisposable
     public async Task Unprotect_DataFromAnotherStore_ReportsUnknownKey()
     {
         var protector = await ProtectorAsync(Keys.NewMasterKey());
-        using var otherDb = new TempDatabase();
-        var otherRing = new EncryptionKeyRing(new SqliteDataKeyStore(otherDb.Path), Keys.NewMasterKey(), _time);
+        await using var otherDb = await TempDatabase.CreateAsync(NewDatabaseAsync());
+        var otherStore = new DataKeyStore(otherDb.Database);
+        await otherStore.MigrateAsync(CancellationToken.None);
+        var otherRing = new EncryptionKeyRing(otherStore, Keys.NewMasterKey(), _time);
         await otherRing.InitializeAsync(CancellationToken.None);
         var foreign = new FieldProtector(otherRing).Protect(Phi, "ctx");
 

@@ -2,24 +2,36 @@ using ClinChat.Security.Audit;
 using ClinChat.Security.Encryption;
 using ClinChat.Security.Retention;
 
+using ClinChat.Testing;
+
 namespace ClinChat.Security.Tests;
 
-public sealed class RetentionTests : IDisposable
+/// <summary>Runs on every store provider (see Providers.cs).</summary>
+public abstract class RetentionTests : IAsyncLifetime
 {
     private const string Question = "Patient Jane Roe MRN 4471902 on warfarin: safe to add fluconazole?";
     private const string Answer = "Fluconazole raises warfarin exposure; monitor INR for Jane Roe closely.";
-    private readonly TempDatabase _db = new();
+    private TempDatabase _db = null!;
+
+    protected TestStoreDatabase Database => _db.Store;
     private readonly ManualTime _time = new(Keys.Start);
 
-    public void Dispose() => _db.Dispose();
+    /// <summary>A fresh, empty database of the provider under test.</summary>
+    protected abstract Task<TestStoreDatabase> NewDatabaseAsync();
+
+    public async Task InitializeAsync() => _db = await TempDatabase.CreateAsync(NewDatabaseAsync());
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
 
     private async Task<(ConversationStore Store, AuditTrail Audit)> CreateAsync()
     {
-        var ring = new EncryptionKeyRing(new SqliteDataKeyStore(_db.Path), Keys.NewMasterKey(), _time);
+        var keyStore = new DataKeyStore(_db.Database);
+        await keyStore.MigrateAsync(CancellationToken.None);
+        var ring = new EncryptionKeyRing(keyStore, Keys.NewMasterKey(), _time);
         await ring.InitializeAsync(CancellationToken.None);
-        var store = new ConversationStore(_db.Path, new FieldProtector(ring), _time);
+        var store = new ConversationStore(_db.Database, new FieldProtector(ring), _time);
         await store.MigrateAsync(CancellationToken.None);
-        var auditStore = new SqliteAuditStore(_db.Path);
+        var auditStore = new AuditStore(_db.Database);
         await auditStore.MigrateAsync(CancellationToken.None);
         return (store, new AuditTrail(auditStore, Keys.NewSigningKeys(), _time, new AuditOptions()));
     }
@@ -43,21 +55,35 @@ public sealed class RetentionTests : IDisposable
     }
 
     [Fact]
-    public async Task ConversationStore_DatabaseFiles_NeverHoldTheTextInClear()
+    public async Task ConversationStore_Tables_NeverHoldTheTextInClear()
     {
         var (store, _) = await CreateAsync();
         var id = await store.StartAsync("dr.lee", CancellationToken.None);
         await store.AppendTurnAsync(id, Question, Answer, CancellationToken.None);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
-        foreach (var file in Directory.GetFiles(_db.Directory))
+        // What any reader of the tables sees (psql, a dump, a replica): ciphertext only.
+        var turns = await _db.Store.DumpTableAsync("conversation_turns");
+        var conversations = await _db.Store.DumpTableAsync("conversations");
+
+        Assert.Contains(id, turns, StringComparison.Ordinal);
+        foreach (var needle in PhiNeedles)
         {
-            var bytes = await File.ReadAllBytesAsync(file);
-            foreach (var needle in new[] { "4471902", "Jane Roe", "fluconazole" })
-            {
-                Assert.False(Contains(bytes, System.Text.Encoding.UTF8.GetBytes(needle)), $"{Path.GetFileName(file)} holds '{needle}' in clear");
-            }
+            Assert.DoesNotContain(needle, turns, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(needle, conversations, StringComparison.OrdinalIgnoreCase);
         }
+    }
+
+    [Fact]
+    public async Task ConversationStore_ConcurrentAnswersToOneConversation_GetConsecutiveTurns()
+    {
+        var (store, _) = await CreateAsync();
+        var id = await store.StartAsync("dr.lee", CancellationToken.None);
+
+        var turns = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+            Task.Run(() => store.AppendTurnAsync(id, $"q{i}", $"a{i}", CancellationToken.None))));
+
+        Assert.Equal(Enumerable.Range(1, 12), turns.Order());
+        Assert.Equal(12, (await store.GetAsync(id, CancellationToken.None))!.Turns.Count);
     }
 
     [Fact]
@@ -67,7 +93,7 @@ public sealed class RetentionTests : IDisposable
         var id = await store.StartAsync("dr.lee", CancellationToken.None);
         await store.AppendTurnAsync(id, "q1", "a1", CancellationToken.None);
         await store.AppendTurnAsync(id, "q2", "a2", CancellationToken.None);
-        _db.Execute("UPDATE conversation_turns SET answer = (SELECT answer FROM conversation_turns WHERE turn = 1) WHERE turn = 2");
+        await _db.ExecuteAsync("UPDATE conversation_turns SET answer = (SELECT answer FROM conversation_turns WHERE turn = 1) WHERE turn = 2");
 
         var ex = await Assert.ThrowsAsync<FieldDecryptionException>(() => store.GetAsync(id, CancellationToken.None));
 
@@ -95,7 +121,7 @@ public sealed class RetentionTests : IDisposable
         Assert.Equal(1, run.ConversationsPurged);
         Assert.Null(await store.GetAsync(old, CancellationToken.None));
         Assert.NotNull(await store.GetAsync(recent, CancellationToken.None));
-        Assert.Equal(0L, _db.Scalar($"SELECT COUNT(*) FROM conversation_turns WHERE conversation_id = '{old}'"));
+        Assert.Equal(0L, await _db.ScalarAsync($"SELECT COUNT(*) FROM conversation_turns WHERE conversation_id = '{old}'"));
         // Every audit event survives (including the one about the purged conversation) and the purge itself is audited.
         Assert.Equal(auditBefore + 1, await audit.Store.CountAsync(CancellationToken.None));
         var aboutOld = await audit.QueryAsync(new AuditQuery { Resource = "conversation:" + old }, CancellationToken.None);
@@ -130,5 +156,16 @@ public sealed class RetentionTests : IDisposable
         Assert.Equal(TimeSpan.FromDays(2192), new RetentionOptions().Audit);
     }
 
-    private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
+    protected static readonly string[] PhiNeedles = ["4471902", "Jane Roe", "fluconazole"];
+
+    protected static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
+
+    /// <summary>A conversation with PHI in its question and answer, stored through the real engine.</summary>
+    protected async Task<string> StorePhiConversationAsync()
+    {
+        var (store, _) = await CreateAsync();
+        var id = await store.StartAsync("dr.lee", CancellationToken.None);
+        await store.AppendTurnAsync(id, Question, Answer, CancellationToken.None);
+        return id;
+    }
 }

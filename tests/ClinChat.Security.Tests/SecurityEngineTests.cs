@@ -4,13 +4,21 @@ using ClinChat.Security.Encryption;
 using ClinChat.Security.Retention;
 using Microsoft.Extensions.DependencyInjection;
 
+using ClinChat.Testing;
+
 namespace ClinChat.Security.Tests;
 
-public sealed class SecurityEngineTests : IDisposable
+/// <summary>Runs on every store provider (see Providers.cs).</summary>
+public abstract class SecurityEngineTests : IAsyncLifetime
 {
-    private readonly TempDatabase _db = new();
+    private TempDatabase _db = null!;
 
-    public void Dispose() => _db.Dispose();
+    /// <summary>A fresh, empty database of the provider under test.</summary>
+    protected abstract Task<TestStoreDatabase> NewDatabaseAsync();
+
+    public async Task InitializeAsync() => _db = await TempDatabase.CreateAsync(NewDatabaseAsync());
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
 
     [Fact]
     public async Task AddSecurityEngine_ResolvesAndInitialises_FromFileKeys()
@@ -25,7 +33,7 @@ public sealed class SecurityEngineTests : IDisposable
             ["CLINCHAT_AUDIT_SIGNING_KEY_FILE"] = auditFile,
         };
         await using var services = new ServiceCollection()
-            .AddSecurityEngine(new SecurityEngineOptions { DatabasePath = _db.Path, Environment = env.GetValueOrDefault })
+            .AddSecurityEngine(new SecurityEngineOptions { Database = _db.Database, Environment = env.GetValueOrDefault })
             .BuildServiceProvider();
 
         await services.InitializeSecurityAsync(CancellationToken.None);
@@ -50,7 +58,7 @@ public sealed class SecurityEngineTests : IDisposable
         File.WriteAllText(auditFile, AuditSigningKeys.GenerateBase64());
         var env = new Dictionary<string, string> { ["CLINCHAT_AUDIT_SIGNING_KEY_FILE"] = auditFile };
         await using var services = new ServiceCollection()
-            .AddSecurityEngine(new SecurityEngineOptions { DatabasePath = _db.Path, Environment = env.GetValueOrDefault })
+            .AddSecurityEngine(new SecurityEngineOptions { Database = _db.Database, Environment = env.GetValueOrDefault })
             .BuildServiceProvider();
 
         var ex = await Assert.ThrowsAsync<Secrets.SecurityConfigurationException>(() => services.InitializeSecurityAsync(CancellationToken.None));

@@ -1,7 +1,8 @@
 using ClinChat.Security.Audit;
 using ClinChat.Security.Encryption;
 using ClinChat.Security.Secrets;
-using Microsoft.Data.Sqlite;
+using ClinChat.Storage.Database;
+using ClinChat.Testing;
 
 namespace ClinChat.Security.Tests;
 
@@ -16,55 +17,34 @@ internal sealed class ManualTime(DateTimeOffset start) : TimeProvider
     public void Set(DateTimeOffset at) => _now = at;
 }
 
-/// <summary>A throwaway SQLite file per test.</summary>
-internal sealed class TempDatabase : IDisposable
+/// <summary>A throwaway store database per test (a SQLite file or a PostgreSQL database) and a folder for key files.</summary>
+internal sealed class TempDatabase : IAsyncDisposable
 {
-    public TempDatabase()
+    private TempDatabase(TestStoreDatabase store)
     {
+        Store = store;
         Directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "clinchat-security-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
-        Path = System.IO.Path.Combine(Directory, "clinchat.db");
     }
 
+    public TestStoreDatabase Store { get; }
+
+    public StoreDatabase Database => Store.Database;
+
+    /// <summary>A folder for key files (and, for SQLite, nothing else: the database lives in its own folder).</summary>
     public string Directory { get; }
 
-    public string Path { get; }
+    public static async Task<TempDatabase> CreateAsync(Task<TestStoreDatabase> store) => new(await store);
 
-    /// <summary>Runs SQL straight against the file, as an attacker with write access would.</summary>
-    public void Execute(string sql, params (string Name, object Value)[] parameters)
+    /// <summary>Runs SQL straight against the database, as an attacker with write access would.</summary>
+    public Task<int> ExecuteAsync(string sql, params (string Name, object? Value)[] parameters) => Store.ExecuteAsync(sql, parameters);
+
+    public Task<object?> ScalarAsync(string sql, params (string Name, object? Value)[] parameters) => Store.ScalarAsync(sql, parameters);
+
+    public async ValueTask DisposeAsync()
     {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false }.ToString());
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        command.ExecuteNonQuery();
-    }
-
-    public object? Scalar(string sql)
-    {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false }.ToString());
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
-    }
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A pooled handle may linger briefly; the temp folder is disposable.
-        }
+        await Store.DisposeAsync();
+        LocalProcess.DeleteQuietly(Directory);
     }
 }
 

@@ -1,7 +1,7 @@
 namespace ClinChat.Security.Audit;
 
 /// <summary>
-/// Append-only storage of the audit chain (SQLite now, PostgreSQL later). Implementations must make
+/// Append-only storage of the audit chain (<see cref="AuditStore"/>: SQLite or PostgreSQL). Implementations must make
 /// <see cref="AppendAsync"/> atomic across processes: read the head, <see cref="AuditChain.Seal"/> the event onto it and
 /// insert it in one write transaction. No method updates or deletes an event.
 /// </summary>

@@ -33,12 +33,8 @@ public sealed class EncryptionKeyRing
 
     public string MasterKeyId => _master.Id;
 
-    /// <summary>Creates the table, loads and unwraps every data key, and creates the first data key on an empty store.</summary>
-    public async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        await _store.MigrateAsync(cancellationToken);
-        await ReloadAsync(cancellationToken);
-    }
+    /// <summary>Loads and unwraps every data key, and creates the first data key on an empty store (the table must exist).</summary>
+    public Task InitializeAsync(CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
 
     /// <summary>Re-reads the data keys (another replica rotated or added one).</summary>
     public async Task ReloadAsync(CancellationToken cancellationToken)
@@ -49,11 +45,15 @@ public sealed class EncryptionKeyRing
             var stored = await _store.ListAsync(cancellationToken);
             if (stored.Count == 0)
             {
+                // Two replicas starting on an empty store: one first key wins, the other loads it.
                 var first = NewDataKey(_master, active: true, out var plain);
-                await _store.SaveAsync([first], cancellationToken);
-                SecurityLog.DataKeyCreated(_logger, first.KeyId);
-                stored = [first];
                 CryptographicOperations.ZeroMemory(plain);
+                if (await _store.TryAddFirstAsync(first, cancellationToken))
+                {
+                    SecurityLog.DataKeyCreated(_logger, first.KeyId);
+                }
+
+                stored = await _store.ListAsync(cancellationToken);
             }
 
             _state = Unwrap(stored, _master);

@@ -9,7 +9,7 @@ public sealed record WrappedDataKey(
     DateTimeOffset WrappedAt,
     bool Active);
 
-/// <summary>Storage of wrapped data keys (SQLite now, PostgreSQL later).</summary>
+/// <summary>Storage of wrapped data keys (<see cref="DataKeyStore"/>: SQLite or PostgreSQL).</summary>
 public interface IDataKeyStore
 {
     Task MigrateAsync(CancellationToken cancellationToken);
@@ -18,4 +18,7 @@ public interface IDataKeyStore
 
     /// <summary>Inserts or replaces all given keys in one transaction (a rotation is all or nothing).</summary>
     Task SaveAsync(IReadOnlyList<WrappedDataKey> keys, CancellationToken cancellationToken);
+
+    /// <summary>Stores the first data key of an empty store; false when another process stored one first.</summary>
+    Task<bool> TryAddFirstAsync(WrappedDataKey key, CancellationToken cancellationToken);
 }

@@ -10,7 +10,7 @@ public sealed record Conversation(string Id, string UserId, DateTimeOffset Creat
 public sealed record ConversationSummary(string Id, string UserId, DateTimeOffset CreatedAt, DateTimeOffset LastActivityAt, int Turns);
 
 /// <summary>
-/// Conversation history (SQLite now, PostgreSQL later). Questions and answers are encrypted at rest by the
+/// Conversation history (<see cref="ConversationStore"/>: SQLite or PostgreSQL). Questions and answers are encrypted at rest by the
 /// implementation; callers pass and receive plain text.
 /// </summary>
 public interface IConversationStore

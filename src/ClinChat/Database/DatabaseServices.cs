@@ -100,6 +100,7 @@ internal static class SchemaCatalog
     [
         KnowledgeStore.Schema,
         Identity.IdentitySchema.Schema,
+        .. Security.SecurityEngineServices.Schemas,
         Storage.Feedback.AnswerFeedbackStore.Schema,
     ];
 }

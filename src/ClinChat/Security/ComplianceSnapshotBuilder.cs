@@ -1,5 +1,4 @@
 using ClinChat.Backup.Sqlite;
-using ClinChat.Hosting;
 using ClinChat.Identity;
 using ClinChat.Identity.Tokens;
 using ClinChat.Phi;
@@ -9,6 +8,7 @@ using ClinChat.Security.Compliance;
 using ClinChat.Security.Encryption;
 using ClinChat.Security.Retention;
 using ClinChat.Security.Secrets;
+using ClinChat.Storage.Database;
 using ClinChat.Telemetry;
 
 namespace ClinChat.Security;
@@ -18,7 +18,7 @@ namespace ClinChat.Security;
 /// PHI self-test, transport, backups, retention) and evaluates it. Shared by <c>GET /api/admin/compliance</c>, the
 /// hourly gauge update and <c>clinchat compliance check</c>.
 /// </summary>
-internal sealed class ComplianceSnapshotBuilder(IConfiguration configuration, string dataDirectory, IServiceProvider services)
+internal sealed class ComplianceSnapshotBuilder(IConfiguration configuration, IServiceProvider services)
 {
     public async Task<ComplianceReport> EvaluateAsync(CancellationToken cancellationToken, bool? production = null)
     {
@@ -102,8 +102,24 @@ internal sealed class ComplianceSnapshotBuilder(IConfiguration configuration, st
         return urls.Contains("https://", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>The backup log (<c>backup_log</c>, written by <c>clinchat backup</c>): its last success, or unknown.</summary>
-    private Task<DateTimeOffset?> LastBackupAsync(CancellationToken cancellationToken) =>
-        new SqliteBackupProvider(new KnowledgeOptions { DataDirectory = dataDirectory }.DatabasePath, TimeProvider.System)
-            .GetLastSuccessAsync(cancellationToken);
+    /// <summary>The backup log (<c>backup_log</c>, written by <c>clinchat backup</c>) in the store database: its last success, or unknown.</summary>
+    private async Task<DateTimeOffset?> LastBackupAsync(CancellationToken cancellationToken)
+    {
+        var database = services.GetRequiredService<StoreDatabase>();
+        if (database is SqliteStoreDatabase sqlite)
+        {
+            // Read-only: a compliance check must not create the file it reports on.
+            return await new SqliteBackupProvider(sqlite.DatabasePath, TimeProvider.System).GetLastSuccessAsync(cancellationToken);
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        if (!await database.TableExistsAsync(connection, "backup_log", cancellationToken))
+        {
+            return null;
+        }
+
+        return await connection.ScalarAsync("SELECT MAX(finished_at) FROM backup_log WHERE outcome = 'success'", cancellationToken) is string last
+            ? DateTimeOffset.Parse(last, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal)
+            : null;
+    }
 }

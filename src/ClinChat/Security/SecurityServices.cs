@@ -1,5 +1,4 @@
 using ClinChat.Database;
-using ClinChat.Hosting;
 using ClinChat.Identity;
 using ClinChat.Identity.Mfa;
 using ClinChat.Security.Audit;
@@ -40,7 +39,6 @@ internal static class SecurityServices
         var keys = SecurityKeys.Resolve(configuration, dataDirectory);
         var options = new SecurityEngineOptions
         {
-            DatabasePath = new KnowledgeOptions { DataDirectory = dataDirectory }.DatabasePath,
             Audit = configuration.GetSection(AuditSection).Get<AuditOptions>() ?? new AuditOptions(),
             Retention = configuration.GetSection(RetentionSection).Get<RetentionOptions>() ?? new RetentionOptions(),
             Compliance = configuration.GetSection(ComplianceSection).Get<ComplianceOptions>() ?? new ComplianceOptions(),
@@ -51,7 +49,7 @@ internal static class SecurityServices
         services.AddSecurityEngine(options);
         services.TryAddSingleton<ISecretProtector, FieldSecretProtector>();
         services.TryAddSingleton<IIdentityEventSink, AuditIdentityEventSink>();
-        services.TryAddSingleton(sp => new ComplianceSnapshotBuilder(configuration, dataDirectory, sp));
+        services.TryAddSingleton(sp => new ComplianceSnapshotBuilder(configuration, sp));
         return services;
     }
 
@@ -62,7 +60,7 @@ internal static class SecurityServices
     public static async Task InitializeHostSecurityAsync(this IServiceProvider services, CancellationToken cancellationToken)
     {
         await services.GetRequiredService<StoreDatabase>().PrepareSchemasAsync(cancellationToken);
-        await services.InitializeSecurityAsync(cancellationToken);
+        await services.LoadSecurityKeysAsync(cancellationToken);
         services.GetRequiredService<FieldProtector>().Keys.RegisterEncryptedField(FieldSecretProtector.Field);
         services.GetRequiredService<SecurityReadiness>().Ready();
     }
@@ -89,13 +87,14 @@ internal sealed class SecurityReadiness
 }
 
 /// <summary>
-/// Loads the keys before the server listens (a missing or malformed key stops the start) and creates the tables. When
-/// another process holds the database's write lock (a migration, a restore), the server still starts and answers its
-/// probes; the tables are created as soon as the lock is released and requests wait for that. A key that does not
-/// open the key store stops the process.
+/// Loads the keys before the server listens (a missing or malformed key stops the start) and prepares the tables
+/// (embedded: creates them; PostgreSQL: checks that <c>clinchat db migrate</c> ran, else the start fails naming it).
+/// When another process holds the embedded file's write lock (a migration, a restore), the server still starts and
+/// answers its probes; the tables are created as soon as the lock is released and requests wait for that. A key that
+/// does not open the key store stops the process.
 /// </summary>
 internal sealed class SecurityStartup(
-    IServiceProvider services, SecurityKeys keys, SecurityEngineOptions options, SecurityReadiness readiness, IHostApplicationLifetime lifetime,
+    IServiceProvider services, SecurityKeys keys, StoreDatabase database, SecurityReadiness readiness, IHostApplicationLifetime lifetime,
     ILogger<SecurityStartup> logger) : IHostedService
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -146,15 +145,18 @@ internal sealed class SecurityStartup(
         SecurityHostLog.Ready(logger, status.MasterKeyId, status.ActiveDataKeyId, head.Sequence);
     }
 
-    /// <summary>A quick probe (one second) for another writer, so a held lock never delays the probes.</summary>
+    /// <summary>
+    /// A quick probe (one second) for another writer of the embedded file, so a held lock never delays the probes.
+    /// PostgreSQL has no file lock to wait for: its schema is checked, not changed, at start.
+    /// </summary>
     private async Task<bool> IsWriteLockedAsync(CancellationToken cancellationToken)
     {
-        if (!File.Exists(options.DatabasePath))
+        if (database is not SqliteStoreDatabase sqlite || !File.Exists(sqlite.DatabasePath))
         {
             return false;
         }
 
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = options.DatabasePath, Pooling = false, DefaultTimeout = 1 }.ToString();
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = sqlite.DatabasePath, Pooling = false, DefaultTimeout = 1 }.ToString();
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         try
