@@ -59,7 +59,7 @@ public sealed class BackupEngine(IBackupProvider provider, BackupKey key, TimePr
             await provider.RecordAsync(new BackupLogEntry(started, time.GetUtcNow(), output, written, sha, manifest.BackupId, BackupLogEntry.Success, null), cancellationToken);
             return new BackupResult(output, written, manifest, stopwatch.Elapsed);
         }
-        catch (Exception ex) when (ex is BackupException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception ex) when (ex is BackupException or IOException or UnauthorizedAccessException or System.Data.Common.DbException)
         {
             TryDelete(partial);
             await TryRecordFailureAsync(started, output, ex);
@@ -95,7 +95,7 @@ public sealed class BackupEngine(IBackupProvider provider, BackupKey key, TimePr
         var rows = await provider.CountDataRowsAsync(cancellationToken);
         if (rows > 0 && !force)
         {
-            throw new BackupException($"the store already holds data ({rows} rows); restore into an empty data directory, or pass --force to replace it.");
+            throw new BackupException($"the store already holds data ({rows} rows); restore into an empty store (an empty data directory or database), or pass --force to replace it.");
         }
 
         Directory.CreateDirectory(provider.StagingDirectory);
@@ -110,6 +110,18 @@ public sealed class BackupEngine(IBackupProvider provider, BackupKey key, TimePr
         {
             DeleteStaging(staging);
         }
+    }
+
+    /// <summary>The manifest of a backup file (read in clear, without the key; authenticated only by a verify or restore).</summary>
+    public static async Task<BackupManifest> ReadManifestAsync(string file, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(file))
+        {
+            throw new BackupException($"{file} does not exist.");
+        }
+
+        await using var input = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        return (await BackupFile.ReadHeaderAsync(input, Path.GetFileName(file), cancellationToken)).Manifest;
     }
 
     private async Task<BackupManifest> DecryptAndCheckAsync(string file, string staging, CancellationToken cancellationToken)
@@ -160,7 +172,7 @@ public sealed class BackupEngine(IBackupProvider provider, BackupKey key, TimePr
         {
             await provider.RecordAsync(new BackupLogEntry(started, time.GetUtcNow(), output, null, null, null, BackupLogEntry.Failure, Describe(ex)), CancellationToken.None);
         }
-        catch (Exception logEx) when (logEx is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception logEx) when (logEx is BackupException or IOException or UnauthorizedAccessException or System.Data.Common.DbException)
         {
             // The store itself is what failed; the non-zero exit and the stderr line still report it.
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClinChat.Storage.Database;
 using Microsoft.Data.Sqlite;
 
 namespace ClinChat.Backup.Sqlite;
@@ -9,12 +10,6 @@ namespace ClinChat.Backup.Sqlite;
 /// </summary>
 public sealed class SqliteBackupProvider(string databasePath, TimeProvider time) : IBackupProvider
 {
-    /// <summary>Bookkeeping tables that do not make a store "hold data" (a freshly started server creates them).</summary>
-    private static readonly HashSet<string> BookkeepingTables = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "backup_log", "identity_schema", "encryption_keys",
-    };
-
     private readonly string _databasePath = Path.GetFullPath(databasePath);
 
     public string Name => "sqlite";
@@ -30,9 +25,13 @@ public sealed class SqliteBackupProvider(string databasePath, TimeProvider time)
             throw new BackupException($"there is no store to back up ({_databasePath} does not exist).");
         }
 
+        await using (await MigrateLogAsync(cancellationToken))
+        {
+            // The log table exists before the snapshot, so a restored store has it.
+        }
+
         await using (var source = await OpenAsync(_databasePath, SqliteOpenMode.ReadWrite, cancellationToken))
         {
-            await EnsureLogAsync(source, cancellationToken);
             await using var destination = await OpenAsync(snapshotPath, SqliteOpenMode.ReadWriteCreate, cancellationToken);
             // One step (all pages) under one read transaction: a consistent snapshot, and WAL writers are not blocked.
             await Task.Run(() => source.BackupDatabase(destination), cancellationToken);
@@ -74,7 +73,7 @@ public sealed class SqliteBackupProvider(string databasePath, TimeProvider time)
 
         await using var connection = await OpenAsync(_databasePath, SqliteOpenMode.ReadOnly, cancellationToken);
         var facts = await FactsAsync(connection, cancellationToken);
-        return facts.Tables.Where(t => !BookkeepingTables.Contains(t.Key)).Sum(t => t.Value);
+        return facts.Tables.Where(t => !StoreTables.IsBookkeeping(t.Key)).Sum(t => t.Value);
     }
 
     public async Task<string?> ReplaceWithAsync(string snapshotPath, CancellationToken cancellationToken)
@@ -113,22 +112,8 @@ public sealed class SqliteBackupProvider(string databasePath, TimeProvider time)
             return;
         }
 
-        await using var connection = await OpenAsync(_databasePath, SqliteOpenMode.ReadWrite, cancellationToken);
-        await EnsureLogAsync(connection, cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO backup_log (started_at, finished_at, file, bytes, sha256, backup_id, outcome, error)
-            VALUES ($started, $finished, $file, $bytes, $sha, $id, $outcome, $error)
-            """;
-        command.Parameters.AddWithValue("$started", FormatTime(entry.StartedAt));
-        command.Parameters.AddWithValue("$finished", FormatTime(entry.FinishedAt));
-        command.Parameters.AddWithValue("$file", entry.File);
-        command.Parameters.AddWithValue("$bytes", (object?)entry.Bytes ?? DBNull.Value);
-        command.Parameters.AddWithValue("$sha", (object?)entry.Sha256 ?? DBNull.Value);
-        command.Parameters.AddWithValue("$id", (object?)entry.BackupId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$outcome", entry.Outcome);
-        command.Parameters.AddWithValue("$error", (object?)entry.Error ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var database = await MigrateLogAsync(cancellationToken);
+        await new BackupLog(database).RecordAsync(entry, cancellationToken);
     }
 
     public async Task<DateTimeOffset?> GetLastSuccessAsync(CancellationToken cancellationToken)
@@ -138,15 +123,8 @@ public sealed class SqliteBackupProvider(string databasePath, TimeProvider time)
             return null;
         }
 
-        await using var connection = await OpenAsync(_databasePath, SqliteOpenMode.ReadOnly, cancellationToken);
-        if (await ScalarAsync(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'backup_log';", cancellationToken) is 0L)
-        {
-            return null;
-        }
-
-        return await ScalarAsync(connection, "SELECT MAX(finished_at) FROM backup_log WHERE outcome = 'success';", cancellationToken) is string last
-            ? DateTimeOffset.Parse(last, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
-            : null;
+        await using var database = new SqliteStoreDatabase(_databasePath);
+        return await new BackupLog(database).GetLastSuccessAsync(cancellationToken);
     }
 
     private static async Task<SnapshotFacts> FactsAsync(SqliteConnection connection, CancellationToken cancellationToken)
@@ -180,27 +158,21 @@ public sealed class SqliteBackupProvider(string databasePath, TimeProvider time)
             }
         }
 
-        var version = Convert.ToInt32(await ScalarAsync(connection, "PRAGMA user_version;", cancellationToken), CultureInfo.InvariantCulture);
+        // The knowledge schema's version, as on PostgreSQL; stores from before schema_migrations kept it in user_version.
+        var version = Convert.ToInt32(
+            counts.ContainsKey("schema_migrations")
+                ? await ScalarAsync(connection, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations WHERE component = 'knowledge';", cancellationToken)
+                : await ScalarAsync(connection, "PRAGMA user_version;", cancellationToken),
+            CultureInfo.InvariantCulture);
         return new SnapshotFacts(version, counts, head);
     }
 
-    private static async Task EnsureLogAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    /// <summary>The log table through the database seam (its schema is <see cref="BackupLog.Schema"/>; the server migrates it too).</summary>
+    private async Task<SqliteStoreDatabase> MigrateLogAsync(CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            CREATE TABLE IF NOT EXISTS backup_log (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                started_at TEXT NOT NULL,
-                finished_at TEXT NOT NULL,
-                file TEXT NOT NULL,
-                bytes INTEGER,
-                sha256 TEXT,
-                backup_id TEXT,
-                outcome TEXT NOT NULL,
-                error TEXT
-            );
-            """;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        var database = new SqliteStoreDatabase(_databasePath);
+        await database.MigrateAsync(BackupLog.Schema, cancellationToken);
+        return database;
     }
 
     private static async Task<SqliteConnection> OpenAsync(string path, SqliteOpenMode mode, CancellationToken cancellationToken)
@@ -222,6 +194,4 @@ public sealed class SqliteBackupProvider(string databasePath, TimeProvider time)
         command.CommandText = sql;
         return await command.ExecuteScalarAsync(cancellationToken);
     }
-
-    private static string FormatTime(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 }

@@ -1,14 +1,17 @@
 using System.CommandLine;
+using ClinChat.Backup.Postgres;
 using ClinChat.Backup.Sqlite;
 using ClinChat.Cli;
+using ClinChat.Database;
 using ClinChat.Hosting;
 using ClinChat.Identity;
+using ClinChat.Storage.Database;
 
 namespace ClinChat.Backup;
 
 /// <summary>
 /// `clinchat backup --out FILE`, `clinchat backup verify FILE`, `clinchat restore FILE [--force]`: encrypted backups of
-/// the embedded store. stdout: one JSON object (the manifest and the outcome); stderr: notes and the one-line error.
+/// the configured store (embedded SQLite, or PostgreSQL through pg_dump / pg_restore). stdout: one JSON object (the manifest and the outcome); stderr: notes and the one-line error.
 /// Exit 0 on success, 1 when the backup, the file or the key is bad, 2 for bad arguments.
 /// </summary>
 internal static class BackupCommands
@@ -30,7 +33,7 @@ internal static class BackupCommands
                 return CliOutput.Fail("backup needs --out FILE (see clinchat backup --help)");
             }
 
-            return await RunAsync(context, parseResult, createKey: true, async engine =>
+            return await RunAsync(context, parseResult, createKey: true, verifying: null, async engine =>
             {
                 var result = await engine.CreateAsync(file, cancellationToken);
                 CliOutput.WriteJson(new { file = result.File, bytes = result.Bytes, seconds = Math.Round(result.Elapsed.TotalSeconds, 3), manifest = result.Manifest.ToJsonElement() });
@@ -38,9 +41,9 @@ internal static class BackupCommands
         });
 
         var verifyFile = new Argument<string>("FILE") { Description = "The backup file" };
-        var verify = new Command("verify", "Decrypt a backup to a private temp file, check its SHA-256, SQLite integrity and record counts, print the manifest; exit 0 if sound, 1 if not.") { verifyFile };
+        var verify = new Command("verify", "Decrypt a backup to a private temp file, check its SHA-256, the snapshot (SQLite integrity, or pg_restore reading the whole archive) and record counts, print the manifest; exit 0 if sound, 1 if not.") { verifyFile };
         verify.SetAction(async (parseResult, cancellationToken) =>
-            await RunAsync(context, parseResult, createKey: false, async engine =>
+            await RunAsync(context, parseResult, createKey: false, verifying: parseResult.GetValue(verifyFile), async engine =>
             {
                 var manifest = await engine.VerifyAsync(parseResult.GetValue(verifyFile)!, cancellationToken);
                 CliOutput.WriteJson(new { verified = true, manifest = manifest.ToJsonElement() });
@@ -52,10 +55,10 @@ internal static class BackupCommands
     private static Command CreateRestore(CliContext context)
     {
         var file = new Argument<string>("FILE") { Description = "The backup file" };
-        var force = new Option<bool>("--force") { Description = "Replace a store that holds data (the old file is kept beside it as clinchat.db.pre-restore-TIME)" };
-        var command = new Command("restore", "Restore a backup into an empty data directory (stop the server first). Checks everything before the store is swapped in by one rename.") { file, force };
+        var force = new Option<bool>("--force") { Description = "Replace a store that holds data (SQLite: the old file is kept beside it as clinchat.db.pre-restore-TIME; PostgreSQL: its tables are replaced in the restore's transaction)" };
+        var command = new Command("restore", "Restore a backup into an empty store (stop the server first). Checks everything before the store is replaced in one step (SQLite: one rename; PostgreSQL: one transaction).") { file, force };
         command.SetAction(async (parseResult, cancellationToken) =>
-            await RunAsync(context, parseResult, createKey: false, async engine =>
+            await RunAsync(context, parseResult, createKey: false, verifying: null, async engine =>
             {
                 var result = await engine.RestoreAsync(parseResult.GetValue(file)!, parseResult.GetValue(force), cancellationToken);
                 CliOutput.WriteJson(new { restored = true, seconds = Math.Round(result.Elapsed.TotalSeconds, 3), previous_store = result.PreviousStoreKeptAs, manifest = result.Manifest.ToJsonElement() });
@@ -67,13 +70,16 @@ internal static class BackupCommands
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, ParseResult parseResult, bool createKey, Func<BackupEngine, Task> action)
+    private static async Task<int> RunAsync(
+        CliContext context, ParseResult parseResult, bool createKey, string? verifying, Func<BackupEngine, Task> action)
     {
         var dataDirectory = context.ResolveDataDir(parseResult);
+        StoreDatabase? database = null;
         try
         {
             var configuration = CliServices.Configuration();
-            var provider = SelectProvider(configuration, dataDirectory);
+            database = DatabaseServices.ResolveConnection(configuration) is { } connection ? new PostgresStoreDatabase(connection) : null;
+            var provider = await SelectProviderAsync(configuration, dataDirectory, (PostgresStoreDatabase?)database, verifying);
             using var key = ResolveKey(configuration, dataDirectory, createKey);
             await action(new BackupEngine(provider, key, TimeProvider.System));
             return 0;
@@ -83,20 +89,38 @@ internal static class BackupCommands
             Console.Error.WriteLine($"clinchat: {ex.Message}");
             return 1;
         }
+        catch (DatabaseConfigurationException ex)
+        {
+            Console.Error.WriteLine($"clinchat: {ex.Message}");
+            return 1;
+        }
+        finally
+        {
+            if (database is not null)
+            {
+                await database.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>
-    /// The seam for the PostgreSQL provider (pg_dump / pg_restore). Until it exists, a configured PostgreSQL store is refused
-    /// rather than silently backing up the empty local file beside it.
+    /// The configured store's provider: PostgreSQL when a connection is configured (<see cref="DatabaseServices"/>), else
+    /// the embedded file. A verify needs no store, only a provider that can read the snapshot, so a PostgreSQL backup can
+    /// be verified on a machine without the database (with pg_restore installed).
     /// </summary>
-    private static IBackupProvider SelectProvider(IConfiguration configuration, string dataDirectory)
+    private static async Task<IBackupProvider> SelectProviderAsync(
+        IConfiguration configuration, string dataDirectory, PostgresStoreDatabase? database, string? verifying)
     {
-        foreach (var variable in new[] { "CLINCHAT_DB_CONNECTION_FILE", "CLINCHAT_DB_CONNECTION" })
+        var binDirectory = configuration[PostgresBackupProvider.BinDirectorySetting];
+        if (database is not null)
         {
-            if (!string.IsNullOrWhiteSpace(configuration[variable]))
-            {
-                throw new BackupException($"{variable} is set (PostgreSQL store); its backup provider (pg_dump) is not built yet, and backing up the embedded file instead would miss the data.");
-            }
+            // Plaintext dumps are staged beside the local data (an emptyDir in Kubernetes), never in the backup volume.
+            return new PostgresBackupProvider(database, dataDirectory, binDirectory);
+        }
+
+        if (verifying is not null && (await BackupEngine.ReadManifestAsync(verifying, CancellationToken.None)).Provider == "postgresql")
+        {
+            return new PostgresBackupProvider(null, Path.GetTempPath(), binDirectory);
         }
 
         return new SqliteBackupProvider(new KnowledgeOptions { DataDirectory = dataDirectory }.DatabasePath, TimeProvider.System);

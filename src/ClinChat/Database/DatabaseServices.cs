@@ -102,6 +102,7 @@ internal static class SchemaCatalog
         Identity.IdentitySchema.Schema,
         .. Security.SecurityEngineServices.Schemas,
         Storage.Feedback.AnswerFeedbackStore.Schema,
+        ClinChat.Backup.BackupLog.Schema,
     ];
 }
 

@@ -1,4 +1,4 @@
-using ClinChat.Backup.Sqlite;
+using ClinChat.Backup;
 using ClinChat.Identity;
 using ClinChat.Identity.Tokens;
 using ClinChat.Phi;
@@ -106,20 +106,10 @@ internal sealed class ComplianceSnapshotBuilder(IConfiguration configuration, IS
     private async Task<DateTimeOffset?> LastBackupAsync(CancellationToken cancellationToken)
     {
         var database = services.GetRequiredService<StoreDatabase>();
-        if (database is SqliteStoreDatabase sqlite)
-        {
-            // Read-only: a compliance check must not create the file it reports on.
-            return await new SqliteBackupProvider(sqlite.DatabasePath, TimeProvider.System).GetLastSuccessAsync(cancellationToken);
-        }
 
-        await using var connection = await database.OpenAsync(cancellationToken);
-        if (!await database.TableExistsAsync(connection, "backup_log", cancellationToken))
-        {
-            return null;
-        }
-
-        return await connection.ScalarAsync("SELECT MAX(finished_at) FROM backup_log WHERE outcome = 'success'", cancellationToken) is string last
-            ? DateTimeOffset.Parse(last, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal)
-            : null;
+        // A compliance check must not create the embedded file it reports on.
+        return database is SqliteStoreDatabase { DatabasePath: var path } && !File.Exists(path)
+            ? null
+            : await new BackupLog(database).GetLastSuccessAsync(cancellationToken);
     }
 }
