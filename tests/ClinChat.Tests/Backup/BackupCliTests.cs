@@ -91,18 +91,6 @@ public sealed class BackupCliTests : IDisposable
     }
 
     [Fact]
-    public async Task Backup_PostgreSqlStoreConfigured_RefusesInsteadOfBackingUpTheLocalFile()
-    {
-        var environment = new Dictionary<string, string?>(_keyEnvironment) { ["CLINCHAT_DB_CONNECTION_FILE"] = "/run/secrets/clinchat/db-connection" };
-
-        var result = await ClinChatExecutable.RunAsync(["--data-dir", _temp.PathOf("source"), "backup", "--out", _temp.PathOf("pg.ccbk")], environment);
-
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("pg_dump", Assert.Single(result.StderrLines), StringComparison.Ordinal);
-        Assert.False(File.Exists(_temp.PathOf("pg.ccbk")));
-    }
-
-    [Fact]
     public async Task Backup_DevelopmentWithoutKey_GeneratesPrivateKeyOnceAndSaysSo()
     {
         var development = new Dictionary<string, string?> { ["CLINCHAT_ENVIRONMENT"] = "development" };
