@@ -3,6 +3,7 @@
 #   docker build -t clinchat:TAG .      (BuildKit: the default builder since Docker 23)
 # Runtime contract (deploy/kubernetes mirrors it): uid/gid 1001, read-only root filesystem,
 # writes only to /data (CLINCHAT_DATA_DIR: embedded store or local index cache) and /tmp.
+# The PostgreSQL client (pg_dump, pg_restore) is in the image for `clinchat backup` and `restore`.
 
 # ---- build: restore and publish with the SDK -------------------------------------------------
 FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0 AS build
@@ -32,6 +33,15 @@ RUN dotnet publish src/ClinChat/ClinChat.csproj -c Release -a "$TARGETARCH" --no
 # ---- runtime: ASP.NET Core runtime and the published output, nothing else --------------------
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 
+# `clinchat backup` and `restore` on a PostgreSQL store run pg_dump and pg_restore, which must be at
+# least the server's major: Ubuntu 24.04 (the base of aspnet:10.0) ships client 16, good for servers
+# up to 16 (the CLI refuses a newer server by name). PG_CLIENT_MAJOR must name a major the distribution
+# packages; the binaries are used straight from their directory (no pg_wrapper version guessing).
+ARG PG_CLIENT_MAJOR=16
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends "postgresql-client-${PG_CLIENT_MAJOR}" \
+    && rm -rf /var/lib/apt/lists/*
+
 # A fixed numeric uid so Kubernetes' runAsNonRoot can verify it; /data belongs to it so that a
 # fresh volume mounted there is writable. HOME points at /tmp because the root filesystem is read-only.
 RUN groupadd --gid 1001 clinchat \
@@ -40,6 +50,7 @@ RUN groupadd --gid 1001 clinchat \
     && chown 1001:1001 /data
 
 ENV CLINCHAT_DATA_DIR=/data \
+    ClinChat__Backup__PgBinDirectory=/usr/lib/postgresql/${PG_CLIENT_MAJOR}/bin \
     HOME=/tmp \
     TMPDIR=/tmp \
     DOTNET_NOLOGO=1 \

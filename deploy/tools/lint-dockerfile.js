@@ -96,6 +96,8 @@ function lint(root, content, dockerignore) {
   if (!finalArgs('ENTRYPOINT').some((a) => /^\[\s*"dotnet"\s*,\s*"clinchat\.dll"\s*\]$/.test(a))) errors.push('ENTRYPOINT must be ["dotnet","clinchat.dll"]');
   if (!finalArgs('CMD').some((a) => /^\[\s*"serve"\s*,\s*"--urls"\s*,\s*"http:\/\/0\.0\.0\.0:3000"\s*\]$/.test(a))) errors.push('CMD must be ["serve","--urls","http://0.0.0.0:3000"]');
   if (!finalArgs('ENV').some((a) => /CLINCHAT_DATA_DIR=\/data(\s|$)/.test(a))) errors.push('runtime stage must set CLINCHAT_DATA_DIR=/data');
+  // clinchat backup / restore on a PostgreSQL store run pg_dump and pg_restore from the image.
+  if (!finalArgs('RUN').some((a) => /apt-get\s+(-\S+\s+)*install[^&]*postgresql-client/.test(a))) errors.push('runtime stage must install postgresql-client (pg_dump, pg_restore for clinchat backup)');
   if (!finalArgs('VOLUME').some((a) => a.includes('/data'))) errors.push('runtime stage must declare VOLUME /data');
   if (!finalArgs('EXPOSE').some((a) => /^3000(\/tcp)?$/.test(a))) errors.push('runtime stage must EXPOSE 3000');
 

@@ -91,6 +91,7 @@ const dockerCases = [
   ['build context copied into the runtime image', (d) => d.replace('USER 1001:1001', 'COPY knowledge/ /app/knowledge/\nUSER 1001:1001'), /copies only the published output/],
   ['no health check', (d) => d.replace(/^HEALTHCHECK[^\n]*\n[^\n]*\n/m, ''), /HEALTHCHECK/],
   ['a secret baked in', (d) => d.replace('DOTNET_NOLOGO=1', 'CLINCHAT_JWT_KEY=abc DOTNET_NOLOGO=1'), /no secrets in the image/],
+  ['no PostgreSQL client for backups', (d) => d.replace(/"postgresql-client-\$\{PG_CLIENT_MAJOR\}"/, 'ca-certificates'), /postgresql-client/],
   ['a syntax error', (d) => d.replace('EXPOSE 3000', 'EXPOSE port3000'), /Invalid containerPort/],
 ];
 for (const [name, change, expected] of dockerCases) {
