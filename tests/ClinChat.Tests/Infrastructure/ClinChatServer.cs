@@ -16,10 +16,12 @@ public sealed partial class ClinChatServer : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _log = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly IReadOnlyDictionary<string, string?>? _environment;
 
     private ClinChatServer(string dataDirectory, IReadOnlyDictionary<string, string?>? environment)
     {
         DataDirectory = dataDirectory;
+        _environment = environment;
         _process = new Process
         {
             StartInfo = ClinChatExecutable.StartInfo(["serve", "--urls", "http://127.0.0.1:0", "--data-dir", dataDirectory], environment),
@@ -81,14 +83,15 @@ public sealed partial class ClinChatServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Creates a user with <paramref name="role"/> through the CLI (`clinchat users add` on this server's data directory),
+    /// Creates a user with <paramref name="role"/> through the CLI (`clinchat users add` on this server's data directory
+    /// and environment, so on its database),
     /// signs in (with a TOTP code for roles that require MFA) and sends the access token with every request of
     /// <see cref="Client"/> from now on. Returns the access token.
     /// </summary>
     public async Task<string> SignInAsync(string role = "admin", string? username = null)
     {
         username ??= $"test-{role.Replace('_', '-')}-{Guid.NewGuid():n}"[..24];
-        var created = await ClinChatExecutable.RunAsync(["--data-dir", DataDirectory, "users", "add", username, "--role", role]);
+        var created = await ClinChatExecutable.RunAsync(["--data-dir", DataDirectory, "users", "add", username, "--role", role], _environment);
         if (created.ExitCode != 0)
         {
             throw new InvalidOperationException("clinchat users add failed: " + created);
