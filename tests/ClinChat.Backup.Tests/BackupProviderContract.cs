@@ -3,20 +3,44 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using ClinChat.Backup.Format;
+using ClinChat.Identity;
+using ClinChat.Identity.Login;
+using ClinChat.Identity.Mfa;
+using ClinChat.Security;
+using ClinChat.Security.Audit;
+using ClinChat.Security.Encryption;
+using ClinChat.Security.Retention;
 using ClinChat.Storage;
 using ClinChat.Storage.Database;
+using ClinChat.Storage.Feedback;
+using Microsoft.Extensions.DependencyInjection;
+using OtpNet;
 
 namespace ClinChat.Backup.Tests;
 
 /// <summary>
 /// The backup cases every provider must pass, run once per provider (SQLite file, real PostgreSQL): a byte-for-byte
-/// round trip through backup, verify and restore into a fresh store, and the refusals (wrong key, corrupted or
-/// truncated file, a store holding data, another provider's backup) that leave what is stored untouched.
+/// round trip through backup, verify and restore into a fresh store, of a store filled through the real engines
+/// (knowledge, users and sessions, the audit chain, data keys, encrypted conversations, feedback), after which the audit
+/// chain verifies to the same head, conversations decrypt with the same master key (and with no other) and users sign
+/// in; and the refusals (wrong key, corrupted or truncated file, a store holding data, another provider's backup) that
+/// leave what is stored untouched.
 /// </summary>
 public abstract class BackupProviderContract : IAsyncLifetime
 {
     /// <summary>Text that exercises every escape of PostgreSQL's COPY format and non-ASCII characters.</summary>
     private const string AwkwardText = "tab\there, newline\nthere, CR\r, backslash \\ and \\N, quote \" ' ; Über-dosage ≠ safe 💊";
+
+    /// <summary>The schemas of the host's catalogue (src/ClinChat/Database/DatabaseServices.cs).</summary>
+    private static readonly SchemaMigration[] Schemas =
+        [KnowledgeStore.Schema, IdentitySchema.Schema, .. SecurityEngineServices.Schemas, AnswerFeedbackStore.Schema, BackupLog.Schema];
+
+    /// <summary>Tables the clinical round trip must find rows in: knowledge, identity, audit, keys, conversations, feedback.</summary>
+    private static readonly string[] ClinicalTables =
+    [
+        "documents", "chunks", "embeddings", "changes", "ingestion_jobs", "users", "auth_sessions", "refresh_tokens", "audit_events",
+        "audit_checkpoints", "encryption_keys", "conversations", "conversation_turns", "answer_feedback", "schema_migrations",
+    ];
 
     private readonly List<StoreDatabase> _databases = [];
 
@@ -25,6 +49,9 @@ public abstract class BackupProviderContract : IAsyncLifetime
     protected string Root { get; } = Path.Combine(Path.GetTempPath(), "clinchat-backup-contract", Guid.NewGuid().ToString("N"));
 
     protected StoreDatabase Source { get; private set; } = null!;
+
+    /// <summary>The identity and security engines, with one set of keys for every store of the test.</summary>
+    private protected ClinicalEngines Clinical { get; } = new();
 
     protected abstract string ProviderName { get; }
 
@@ -55,6 +82,7 @@ public abstract class BackupProviderContract : IAsyncLifetime
     public async Task RoundTrip_IntoFreshStore_EveryTableSurvivesByteForByte()
     {
         await PopulateAsync(Source);
+        var clinical = await Clinical.PopulateAsync(Source, Ct);
         using var key = NewKey();
         var file = Path.Combine(Root, "round-trip.ccbk");
 
@@ -68,26 +96,98 @@ public abstract class BackupProviderContract : IAsyncLifetime
         Assert.Equal(backup.Manifest.ToJson(), restored.Manifest.ToJson());
         var before = await DumpAsync(Source);
         var after = await DumpAsync(target);
-        foreach (var table in new[] { "documents", "chunks", "embeddings", "changes", "ingestion_jobs" })
+        foreach (var table in ClinicalTables)
         {
-            Assert.True(before[table].Count > 2, $"the fixture has no rows in {table}");
-            Assert.Equal(before[table].Count - 1, backup.Manifest.Tables[table]);
+            Assert.True(before.TryGetValue(table, out var rows) && rows.Count > 1, $"the fixture has no rows in {table}");
         }
 
-        Assert.Equal(5, backup.Manifest.Tables["documents"]);
-        Assert.Equal(15, backup.Manifest.Tables["chunks"]);
-        Assert.Equal(KnowledgeStore.Schema.Version, backup.Manifest.SchemaVersion);
         Assert.Equal(before.Keys.Order(), after.Keys.Order());
         foreach (var table in before.Keys.Where(t => t != BackupLog.Table))
         {
             Assert.Equal(before[table], after[table]);
         }
 
+        // The manifest counts every table of the snapshot, on both providers alike.
+        Assert.Equal(before.Keys.Where(t => t != "#sequences").Order(StringComparer.Ordinal), backup.Manifest.Tables.Keys.Order(StringComparer.Ordinal));
+        foreach (var table in after.Keys.Where(t => t != "#sequences"))
+        {
+            Assert.True(after[table].Count - 1 == backup.Manifest.Tables[table], $"manifest count of {table}");
+        }
+
+        Assert.Equal(5, backup.Manifest.Tables["documents"]);
+        Assert.Equal(15, backup.Manifest.Tables["chunks"]);
+        Assert.Equal(3, backup.Manifest.Tables["users"]);
+        Assert.Equal(4, backup.Manifest.Tables["conversation_turns"]);
+        Assert.Equal(KnowledgeStore.Schema.Version, backup.Manifest.SchemaVersion);
+        Assert.Equal(clinical.AuditHead, backup.Manifest.AuditHead);
+        Assert.Equal(backup.Manifest.Tables["audit_events"], clinical.AuditHead.Sequence);
+
         // The source logged this backup after its snapshot; the restored log is the one in the snapshot.
-        Assert.Equal(backup.Manifest.Tables[BackupLog.Table], after[BackupLog.Table].Count - 1);
         Assert.Equal(before[BackupLog.Table].Count - 2, backup.Manifest.Tables[BackupLog.Table]);
         var document = await new KnowledgeStore(target, TimeProvider.System).GetDocumentAsync("doc-3", Ct);
         Assert.Equal($"Warfarin monograph part 3. {AwkwardText}", document!.Text);
+
+        // Conversation text is encrypted at rest in the store, and stays so in the restored one.
+        var restoredRows = string.Join('\n', after.Values.SelectMany(rows => rows));
+        Assert.DoesNotContain("MRN", restoredRows, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RoundTrip_RestoredStore_AuditChainVerifiesConversationsDecryptAndUsersSignIn()
+    {
+        await PopulateAsync(Source);
+        var clinical = await Clinical.PopulateAsync(Source, Ct);
+        using var key = NewKey();
+        var file = Path.Combine(Root, "clinical.ccbk");
+        var backup = await Engine(Source, key).CreateAsync(file, Ct);
+        var target = await NewDatabaseAsync("clinical");
+        await Engine(target, key).RestoreAsync(file, force: false, Ct);
+
+        await using var services = await Clinical.OpenAsync(target, Ct);
+        var audit = services.GetRequiredService<AuditTrail>();
+        var verification = await audit.VerifyAsync(Ct);
+        Assert.True(verification.Intact, verification.Summary);
+        Assert.Equal(backup.Manifest.AuditHead, new AuditHead(verification.Head.Sequence, verification.Head.Hash));
+        Assert.Equal(clinical.AuditHead.Sequence, verification.EventsChecked);
+        Assert.True(verification.CheckpointsChecked >= 1, "the signed checkpoint was not restored");
+        Assert.True(verification.UncheckpointedEvents >= 1, "the tail after the checkpoint was not restored");
+
+        var conversations = services.GetRequiredService<IConversationStore>();
+        foreach (var (id, turns) in clinical.Conversations)
+        {
+            var conversation = await conversations.GetAsync(id, Ct);
+            Assert.Equal(turns, conversation!.Turns.Select(t => (t.Question, t.Answer)));
+        }
+
+        var signIn = services.GetRequiredService<SignInService>();
+        Assert.True((await signIn.SignInAsync("dr.lee", clinical.Passwords["dr.lee"], null, Ct)).Succeeded);
+        Assert.Equal(SignInFailure.MfaRequired, (await signIn.SignInAsync("aud.kim", clinical.Passwords["aud.kim"], null, Ct)).Failure);
+        Assert.Equal(SignInFailure.InvalidMfaCode, (await signIn.SignInAsync("aud.kim", clinical.Passwords["aud.kim"], clinical.AuditorRecoveryCodes[0], Ct)).Failure);
+        var totp = TotpCodes.Compute(Base32Encoding.ToBytes(clinical.AuditorTotpSecret), DateTimeOffset.UtcNow);
+        Assert.True((await signIn.SignInAsync("aud.kim", clinical.Passwords["aud.kim"], totp, Ct)).Succeeded);
+        Assert.True((await signIn.RefreshAsync(clinical.LeeRefreshToken, Ct)).Succeeded);
+
+        // The restored chain goes on from the restored head.
+        var after = await audit.VerifyAsync(Ct);
+        Assert.True(after.Intact, after.Summary);
+        Assert.True(after.Head.Sequence > verification.Head.Sequence);
+    }
+
+    [Fact]
+    public async Task RoundTrip_RestoredStore_AnotherMasterKeyDecryptsNothing()
+    {
+        await PopulateAsync(Source);
+        await Clinical.PopulateAsync(Source, Ct);
+        using var key = NewKey();
+        var file = Path.Combine(Root, "master-key.ccbk");
+        await Engine(Source, key).CreateAsync(file, Ct);
+        var target = await NewDatabaseAsync("master_key");
+        await Engine(target, key).RestoreAsync(file, force: false, Ct);
+
+        var error = await Assert.ThrowsAsync<EncryptionKeyException>(() => Clinical.OpenAsync(target, Ct, MasterKey.GenerateBase64()));
+
+        Assert.Contains("but the configured master key is", error.Message, StringComparison.Ordinal);
+        Assert.Contains(MasterKey.Variable, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -211,12 +311,18 @@ public abstract class BackupProviderContract : IAsyncLifetime
     public async Task Restore_IntoStoreHoldingData_IsRefusedUnlessForced()
     {
         await PopulateAsync(Source);
+        var clinical = await Clinical.PopulateAsync(Source, Ct);
         using var key = NewKey();
         var file = Path.Combine(Root, "holding.ccbk");
         await Engine(Source, key).CreateAsync(file, Ct);
         var backedUp = await DumpAsync(Source);
         await new KnowledgeStore(Source, TimeProvider.System).DeleteDocumentAsync("doc-0", Ct);
         await new KnowledgeStore(Source, TimeProvider.System).UpsertDocumentAsync(Document(7), Chunks(7), Ct);
+        await using (var services = await Clinical.OpenAsync(Source, Ct))
+        {
+            Assert.True((await services.GetRequiredService<SignInService>().SignInAsync("dr.lee", clinical.Passwords["dr.lee"], null, Ct)).Succeeded);
+        }
+
         var changed = await DumpAsync(Source);
 
         var error = await Assert.ThrowsAsync<BackupException>(() => Engine(Source, key).RestoreAsync(file, force: false, Ct));
@@ -277,10 +383,13 @@ public abstract class BackupProviderContract : IAsyncLifetime
     /// <summary>The tables of the store (provider catalogue), with a description of their columns and indexes.</summary>
     protected abstract Task<IReadOnlyList<(string Table, string Schema)>> TablesAsync(DbConnection connection);
 
+    /// <summary>Every component's schema, as <c>clinchat db migrate</c> applies them.</summary>
     protected static async Task MigrateAsync(StoreDatabase database)
     {
-        await database.MigrateAsync(KnowledgeStore.Schema, CancellationToken.None);
-        await database.MigrateAsync(BackupLog.Schema, CancellationToken.None);
+        foreach (var schema in Schemas)
+        {
+            await database.MigrateAsync(schema, CancellationToken.None);
+        }
     }
 
     /// <summary>A migrated store with documents, chunks, embeddings, changes (one delete among them) and a job, through the real store.</summary>
