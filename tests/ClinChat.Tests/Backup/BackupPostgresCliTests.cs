@@ -27,6 +27,7 @@ public sealed class BackupPostgresCliTests(BackupPostgresCliTests.Server postgre
         var file = _temp.PathOf("backups/clinchat-20260301T023000Z.ccbk");
 
         var migrate = await RunAsync(source, key, "db", "migrate");
+        var admin = await RunAsync(source, key, "--data-dir", _temp.PathOf("job"), "users", "add", "pg.admin", "--role", "admin");
         await using (var database = new PostgresStoreDatabase(await File.ReadAllTextAsync(source)))
         {
             var store = new KnowledgeStore(database, TimeProvider.System);
@@ -41,21 +42,35 @@ public sealed class BackupPostgresCliTests(BackupPostgresCliTests.Server postgre
         var restore = await RunAsync(target, key, "--data-dir", _temp.PathOf("job"), "restore", file);
         var again = await RunAsync(target, key, "--data-dir", _temp.PathOf("job"), "restore", file);
         var status = await RunAsync(target, key, "db", "status");
+        var audit = await RunAsync(target, key, "--data-dir", _temp.PathOf("job"), "audit", "verify");
+        var users = await RunAsync(target, key, "--data-dir", _temp.PathOf("job"), "users", "list");
 
         Assert.True(migrate.ExitCode == 0, migrate.ToString());
+        Assert.True(admin.ExitCode == 0, admin.ToString());
         Assert.True(backup.ExitCode == 0, backup.ToString());
         var manifest = JsonDocument.Parse(backup.Stdout).RootElement.GetProperty("manifest");
         Assert.Equal("postgresql", manifest.GetProperty("provider").GetString());
         Assert.Equal(1, manifest.GetProperty("tables").GetProperty("documents").GetInt64());
         Assert.Equal(1, manifest.GetProperty("tables").GetProperty("chunks").GetInt64());
+        Assert.Equal(1, manifest.GetProperty("tables").GetProperty("users").GetInt64());
+        var head = manifest.GetProperty("audit_head");
+        Assert.Equal(manifest.GetProperty("tables").GetProperty("audit_events").GetInt64(), head.GetProperty("sequence").GetInt64());
         Assert.True(verify.ExitCode == 0, verify.ToString());
         Assert.True(offline.ExitCode == 0, offline.ToString());
         Assert.True(restore.ExitCode == 0, restore.ToString());
         Assert.Equal(1, again.ExitCode);
         Assert.Contains("--force", Assert.Single(again.StderrLines), StringComparison.Ordinal);
         Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.True(audit.ExitCode == 0, audit.ToString());
+        var verification = JsonDocument.Parse(audit.Stdout).RootElement;
+        Assert.True(verification.GetProperty("intact").GetBoolean(), audit.Stdout);
+        Assert.Equal(head.GetProperty("sequence").GetInt64(), verification.GetProperty("head_sequence").GetInt64());
+        Assert.True(users.ExitCode == 0, users.ToString());
+        var restoredAdmin = JsonDocument.Parse(Assert.Single(users.StdoutLines)).RootElement;
+        Assert.Equal("pg.admin", restoredAdmin.GetProperty("username").GetString());
+        Assert.True(restoredAdmin.GetProperty("mfa_enabled").GetBoolean());
         Assert.Empty(Directory.GetFiles(_temp.PathOf("job")));
-        foreach (var result in new[] { migrate, backup, verify, restore, again, status })
+        foreach (var result in new[] { migrate, admin, backup, verify, restore, again, status, audit, users })
         {
             Assert.DoesNotContain(PostgresServer.Password, result.Stdout + result.Stderr, StringComparison.Ordinal);
         }
@@ -64,6 +79,8 @@ public sealed class BackupPostgresCliTests(BackupPostgresCliTests.Server postgre
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT string_agg(id || '=' || text, ';') FROM documents", connection);
         Assert.Equal("warfarin.md=Warfarin: monitor the INR.", await command.ExecuteScalarAsync());
+        await using var last = new NpgsqlCommand("SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1", connection);
+        Assert.Equal(head.GetProperty("hash").GetString(), await last.ExecuteScalarAsync());
     }
 
     [Fact]
