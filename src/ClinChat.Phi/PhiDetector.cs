@@ -74,7 +74,7 @@ public sealed class PhiDetector
 
     /// <summary>
     /// "Okafor's" redacts as "[NAME]'s": the possessive ending is grammar, not part of a person's name. Places keep it: it belongs to
-    /// "St. Agnes's" or "Mercy's" as a name.
+    /// "St. Brigid's" or "Mercy's" as a name.
     /// </summary>
     private static List<PhiSpan> TrimPossessives(string text, List<PhiSpan> spans)
     {

@@ -7,14 +7,14 @@ public sealed class PhiDetectorTests(DetectorFixture fixture)
 
     [Theory]
     [InlineData("Seen by Dr. Okonkwo this morning.", "Okonkwo")]
-    [InlineData("DR. SPARKES AWARE OF K 3.1", "SPARKES")]
-    [InlineData("discussed with dr. john bowman, plan unchanged", "john bowman")]
-    [InlineData("Irene Snell, RN", "Irene Snell")]
-    [InlineData("B. CLIFFORD MD AWARE", "CLIFFORD")]
-    [InlineData("daughter Thelma in to visit", "Thelma")]
-    [InlineData("his son, bill, called twice", "bill")]
-    [InlineData("Mrs. Sinnott arrived in no distress.", "Sinnott")]
-    [InlineData("The patient, Krisztián Szöllösy, was admitted.", "Krisztián Szöllösy")]
+    [InlineData("DR. TREVANION AWARE OF K 3.1", "TREVANION")]
+    [InlineData("discussed with dr. timothy mercer, plan unchanged", "timothy mercer")]
+    [InlineData("Hortense Rushton, RN", "Hortense Rushton")]
+    [InlineData("B. HARTWELL MD AWARE", "HARTWELL")]
+    [InlineData("daughter Lucile visiting this afternoon", "Lucile")]
+    [InlineData("his son, clem, called twice", "clem")]
+    [InlineData("Mrs. Quennell arrived comfortable on room air.", "Quennell")]
+    [InlineData("The patient, Zsombor Kővárdy, was admitted.", "Zsombor Kővárdy")]
     [InlineData("Mr. John Roe has chronic kidney disease.", "John Roe")]
     public void Detect_NameInContext_FlagsName(string text, string name) =>
         SpanAssert.Flags(_detector, text, name, PhiType.Name);
@@ -22,7 +22,7 @@ public sealed class PhiDetectorTests(DetectorFixture fixture)
     [Theory]
     [InlineData("History of Parkinson disease, on carbidopa.", "Parkinson disease")]
     [InlineData("Foley catheter draining clear yellow urine.", "Foley catheter")]
-    [InlineData("CL YEL VIA FOLEY 50 CC HR", "FOLEY")]
+    [InlineData("DRAINING AMBER URINE VIA FOLEY, 40 CC PER HOUR", "FOLEY")]
     [InlineData("MS: alert, oriented x3", "alert")]
     [InlineData("O2 sats 95% on 2L, Sa02 99%", "Sa02")]
     [InlineData("How many people are affected by Fuchs endothelial dystrophy?", "Fuchs")]
@@ -61,10 +61,10 @@ public sealed class PhiDetectorTests(DetectorFixture fixture)
 
     [Theory]
     [InlineData("Call her at (410) 555-0123 tomorrow.", "(410) 555-0123", PhiType.Phone)]
-    [InlineData("cell# 410-322-1419", "410-322-1419", PhiType.Phone)]
+    [InlineData("cell# 410-555-0187", "410-555-0187", PhiType.Phone)]
     [InlineData("Fax: 617.555.0199", "617.555.0199", PhiType.Fax)]
     [InlineData("reach him at +44 20 7946 0958", "+44 20 7946 0958", PhiType.Phone)]
-    [InlineData("pager #32007 for questions", "32007", PhiType.Phone)]
+    [InlineData("pager #41736 for questions", "41736", PhiType.Phone)]
     [InlineData("Mail jane.roe@example.org today", "jane.roe@example.org", PhiType.Email)]
     [InlineData("SSN 123-45-6789 on file", "123-45-6789", PhiType.Ssn)]
     [InlineData("MRN: 00481516 admitted", "00481516", PhiType.Mrn)]
@@ -85,12 +85,12 @@ public sealed class PhiDetectorTests(DetectorFixture fixture)
         SpanAssert.Flags(_detector, text, value, type);
 
     [Theory]
-    [InlineData("Lives at 1668 Glyn St, Baltimore, MD 21201 with wife.", "1668 Glyn St")]
-    [InlineData("Lives at 1668 Glyn St, Baltimore, MD 21201 with wife.", "21201")]
-    [InlineData("TRANSFERRED FROM CALVERT HOSPITAL FOR FURTHER CARE", "CALVERT")]
-    [InlineData("will go to St. Mary's tomorrow", "St. Mary's")]
-    [InlineData("ARRIVED TO GH AT 0330", "GH")]
-    [InlineData("Address: Wingertweg 126", "Wingertweg 126")]
+    [InlineData("Lives at 2214 Quenby St, Dunmore, PA 18512 with wife.", "2214 Quenby St")]
+    [InlineData("Lives at 2214 Quenby St, Dunmore, PA 18512 with wife.", "18512")]
+    [InlineData("TRANSFERRED FROM ALLERTON HOSPITAL FOR FURTHER CARE", "ALLERTON")]
+    [InlineData("will go to St. Brigid's tomorrow", "St. Brigid's")]
+    [InlineData("ARRIVED TO WMH AT 0415", "WMH")]
+    [InlineData("Address: Holunderweg 58", "Holunderweg 58")]
     public void Detect_Location_FlagsLocation(string text, string place) =>
         SpanAssert.Flags(_detector, text, place, PhiType.Location);
 

@@ -23,7 +23,7 @@ public sealed class PhiNameContextTests(DetectorFixture fixture)
     [InlineData("Pt said Tylenol helped with the pain.", "Tylenol")]
     [InlineData("He says Zofran works better.", "Zofran")]
     [InlineData("Thanks for the referral.", "referral")]
-    [InlineData("DR. PRICE CAME BY AND ORDERED LASIX.", "CAME")]
+    [InlineData("DR. CARVER STOPPED BY AND ORDERED LASIX.", "STOPPED")]
     public void Detect_WordsNextToNameCues_AreNotFlagged(string text, string words) =>
         SpanAssert.DoesNotFlag(_detector, text, words);
 
@@ -44,8 +44,8 @@ public sealed class PhiNameContextTests(DetectorFixture fixture)
     }
 
     [Theory]
-    [InlineData("Referred by Marta Forbes for a second opinion.", "Marta Forbes")]
-    [InlineData("Referred by Ingrid Petersen for a second opinion.", "Ingrid Petersen")]
+    [InlineData("Referred by Lovisa Guthrie for a second opinion.", "Lovisa Guthrie")]
+    [InlineData("Referred by Ingrid Birbeck for a second opinion.", "Ingrid Birbeck")]
     [InlineData("Contact: Mabel R. Pellegrini, daughter.", "Mabel R. Pellegrini")]
     [InlineData("Meeting with Annelies van der Brugge today.", "Annelies van der Brugge")]
     [InlineData("follow up with tomasz k wielgosz in clinic.", "tomasz k wielgosz")]
@@ -64,9 +64,9 @@ public sealed class PhiNameContextTests(DetectorFixture fixture)
         SpanAssert.DoesNotFlag(_detector, text, words);
 
     private const string CasualNote =
-        "neuro: alert, follows commands. resp: clear on 2l nc, sats fine.\n" +
-        "social: daughters marisol and ines in to visit. son, wendeline, called at 2100. Nurse Tamsin Wexcombe, RN\n" +
-        "plan: keep neuro aware. cardiology attending come to see pt in am.";
+        "neuro: awake and follows commands. resp: lungs clear on 2l nc, sats ok.\n" +
+        "social: daughters marisol and ines came by this evening. son, wendeline, called at 2100. Nurse Tamsin Wexcombe, RN\n" +
+        "plan: keep neuro aware. renal attending stopped in to see pt in am.";
 
     [Theory]
     [InlineData("marisol")]
@@ -77,7 +77,7 @@ public sealed class PhiNameContextTests(DetectorFixture fixture)
         SpanAssert.Flags(_detector, CasualNote, name, PhiType.Name);
 
     [Theory]
-    [InlineData("come")]
+    [InlineData("stopped")]
     [InlineData("follows")]
     public void Detect_LowerCaseWordsInACasualNote_AreNotNames(string words) =>
         SpanAssert.DoesNotFlag(_detector, CasualNote, words);

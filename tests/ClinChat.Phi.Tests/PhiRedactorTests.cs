@@ -7,15 +7,15 @@ public sealed class PhiRedactorTests(DetectorFixture fixture)
 {
     private readonly PhiRedactor _redactor = new(fixture.Detector);
 
-    private static readonly string[] Names = ["Okonkwo", "Marisol Vantreese", "Thelma Quigg", "Bertrand Osei", "Ilse Brandvold"];
+    private static readonly string[] Names = ["Okonkwo", "Marisol Vantreese", "Lucile Quigg", "Bertrand Osei", "Ilse Brandvold"];
     private static readonly string[] Dates = ["10/02/2024", "2024-11-30", "08 Mar 2024", "March 3rd, 2025", "3/14", "7/22/1993"];
-    private static readonly string[] Phones = ["(410) 555-0123", "617.555.0199", "410-322-1419"];
+    private static readonly string[] Phones = ["(410) 555-0123", "617.555.0199", "410-555-0187"];
     private static readonly string[] Templates =
     [
         "Seen by Dr. {name} on {date}. Call {phone} with questions. MRN: {mrn}. BP 120/80, 2/6 murmur.",
         "Pt's daughter {first} called {date}; her number is {phone}. SSN {ssn} on file. Parkinson disease, Foley catheter in place.",
-        "{name}, RN\nDischarged {date} to 1668 Glyn St, Baltimore, MD 21201. E-mail {email}.",
-        "MR. {last} WAS TRANSFERRED FROM CALVERT HOSPITAL ON {date}. PAGER #32007. 5/5 STRENGTH.",
+        "{name}, RN\nDischarged {date} to 2214 Quenby St, Dunmore, PA 18512. E-mail {email}.",
+        "MR. {last} WAS TRANSFERRED FROM ALLERTON HOSPITAL ON {date}. PAGER #41736. 5/5 STRENGTH.",
     ];
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class PhiRedactorTests(DetectorFixture fixture)
     [Fact]
     public void Redact_PhoneWithExtension_MasksWholeNumber()
     {
-        var result = _redactor.Redact("Call 259.735.7502x459 today", RedactionMode.Mask);
+        var result = _redactor.Redact("Call 318.555.0142x217 today", RedactionMode.Mask);
         Assert.Equal("Call **************** today", result.Text);
     }
 

@@ -20,7 +20,7 @@ internal static partial class AddressRecognizer
     private const string UnitPart = @"(?:,?\s*(?:Apt|Apartment|Suite|Ste|Unit|Bldg|Building|Floor|Fl|Room|Rm|#)\.?\s*#?\s*[A-Z0-9-]{1,6})";
     private const string Unit = UnitPart + "?";
 
-    // Trailing "\nCity\n, ST\n Country 12345", "|> Suite 12|> Espoo|> Finland 02100" or ", Baltimore, MD 21201": each segment is a
+    // Trailing "\nCity\n, ST\n Country 12345", "|> Suite 12|> Tampere|> Finland 33100" or ", Dunmore, PA 18512": each segment is a
     // whole line or comma field holding only capitalised words, a unit, a state code or a postal code.
     private const string Code = @"(?:\d{3,6}(?:[ -]\d{2,4})?|[A-Z]\d[A-Z][ ]?\d[A-Z]\d|\d{4}[ ]?[A-Z]{2})";
     private const string Particle = @"(?:de|del|della|da|do|dos|das|des|di|du|la|le|les|van|von|der|den|ten|ter|y|e|am|an|im|auf|bei|sur|sous|upon|on|nad|pod|na|u|v|aan|op)";
@@ -29,7 +29,7 @@ internal static partial class AddressRecognizer
     // Segments are separated by a comma or a line break (a blank line or a "> " quote prefix too), at most two at a time.
     private const string Tail = @"(?:[ \t]*[,\n][ \t>|?•*]*(?:[,\n][ \t>|?•*]*){0,2}" + Segment + @"(?=[ \t]*(?:[,\n.?!;)]|$))){0,6}";
 
-    // "... Apt. 678 Velenje", "... Suite 215 NUNGATTA Australia", "... Drive Coalville South Africa": a one-line address runs on into its
+    // "... Apt. 5 Tamsworth Oregon", "... Suite 12 Marbury VIC", "... Drive Harrowfield South Africa": a one-line address runs on into its
     // city, region and country without a comma. Only capitalised words (or a state code or postal code) up to the end of the line, a
     // punctuation mark or a lower-case word qualify, so "12 Elm St with his wife" stays a street.
     private const string SameLine = @"(?:[ \t]+(?:" + PlaceName + @"(?:[ \t]+(?:[A-Z]{2,3}|nan))?(?:[ \t]+" + Code + @")?)(?=[ \t]*(?:[,\n.?!;)]|$)|[ \t]+\p{Ll}))?";
@@ -54,7 +54,7 @@ internal static partial class AddressRecognizer
     [GeneratedRegex(@"\b(?:\d{1,6}[ \t]+)?(?=[\p{Lu}][\p{L}-]*\.?\s+\d)[\p{Lu}][\p{L}-]*(?:gata|gatan|gade|vej|veien|vegen|weg|straße|strasse|str\.|gasse|laan|straat|katu|tie|kuja|polku|utca|ulica|cesta|iela|gatve|tee|vegur|allee|platz|plein|kade|singel|ova|ská|ho)\s+\d{1,5}[a-z]?\b" + Unit + Tail, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex NordicStreet();
 
-    // "Villacher Strasse 89", "Árpád fejedelem útja 3.", "Hegyalja út 98.": the street type as its own word between the name and the number.
+    // "Kornblumen Strasse 14", "Bükkfa útja 9.", "Rózsa utca 7": the street type as its own word between the name and the number.
     [GeneratedRegex(@"\b\p{Lu}[\p{L}'’-]+(?:[ \t]+\p{L}[\p{L}'’-]+){0,2}[ \t]+(?:Strasse|Straße|Str\.|Weg|Gasse|Platz|Allee|Ufer|Damm|Straat|Laan|Gracht|Plein|Kade|Singel|Gade|Vej|Gata|Gatan|Katu|Tie|(?i:út|útja|utca|körút|tér|tere|ulica|ul\.))[ \t]+\d{1,5}[a-z]?\b\.?" + Unit + Tail, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex StreetTypeWord();
 
@@ -147,7 +147,7 @@ internal static partial class AddressRecognizer
         ["de", "del", "della", "da", "do", "dos", "das", "di", "du", "la", "le", "van", "von", "der", "den", "ten", "y", "e", "am", "an", "im", "sur"],
         StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Every word a particle or a capitalised word that no list knows as English or clinical ("Ølstykke Strand", "TROMSØ").</summary>
+    /// <summary>Every word a particle or a capitalised word that no list knows as English or clinical ("Ølstykke Strand", "NARVIK").</summary>
     private static bool PlaceWordsLookLikeName(ReadOnlySpan<char> words, PhiLexicon lexicon)
     {
         var named = false;

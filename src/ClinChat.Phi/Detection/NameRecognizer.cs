@@ -38,7 +38,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december " +
         "see please call page notify ask tell told asked given full face instructed found present plan begin continue aware law " +
         "jesus god christ lord " +
-        // Contractions and greetings start sentences and follow commas like names do ("Hi Freddy, I'm writing").
+        // Contractions and greetings start sentences and follow commas like names do ("Hi Radomir, I'm writing").
         "i'm i've i'd i'll it's he's she's we're we've you're you've they're that's there's don't doesn't didn't can't won't isn't wasn't " +
         "hi hello hey dear thanks thank regards sincerely");
 
@@ -164,9 +164,9 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             ScanLine(text, line, mode, spans);
             if (mode == CaseMode.Mixed && (casual || Casual(text, line)))
             {
-                // A casual writer's capitals still mark proper nouns ("went home to Towson"), but a lower-case word is no evidence
-                // against a name ("son, bill, called"): read the line again as lower case, keeping lower-case findings that the name
-                // and place lists back (capitalised words were judged by the first reading; "attending come" and "neurosurg aware" go).
+                // A casual writer's capitals still mark proper nouns ("went home to Frostburg"), but a lower-case word is no evidence
+                // against a name ("son, clem, called"): read the line again as lower case, keeping lower-case findings that the name
+                // and place lists back (capitalised words were judged by the first reading; "attending stopped" and "vascsurg aware" go).
                 var before = spans.Count;
                 ScanLine(text, line, CaseMode.Lower, spans);
                 for (var s = spans.Count - 1; s >= before; s--)
@@ -245,7 +245,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     }
 
     /// <summary>
-    /// A writer who starts sentences in lower case ("son in to visit. bill called, updated.") uses capitals for the odd acronym or
+    /// A writer who starts sentences in lower case ("daughter visiting. clem phoned, updated.") uses capitals for the odd acronym or
     /// pasted name only: their capital letters say nothing, so such text is read as lower case.
     /// </summary>
     private static bool Casual(string text, Span<Token> t)
@@ -303,7 +303,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 && (!t[i].Upper && mode == CaseMode.Mixed && t[i + 1].Title
                     || IsNameWord(t[i + 1].Kind) && (t[i + 1].Kind & WordKind.English) == 0 && !t[i + 1].Stop && !IsClinical(t[i + 1].Kind))))
             {
-                // "Dr. White", "dr small": after a title even English words are names.
+                // "Dr. Weaver", "dr mercer": after a title even English words are names.
                 TakeNameAfter(text, t, i, mode, spans, strong: true);
                 continue;
             }
@@ -485,7 +485,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         return tokens;
     }
 
-    /// <summary>"McDonald", "MacLeod", "O'Driscoll", "Smith-Jones" are capitalised names; "PRBCs", "MgSO", "GU-foley" are not.</summary>
+    /// <summary>"McAllister", "MacLeod", "O'Farrell", "Smith-Jones" are capitalised names; "PRBCs", "MgSO", "NG-tube" are not.</summary>
     private static bool InnerCapitalsAreNameLike(ReadOnlySpan<char> word)
     {
         for (var k = 1; k < word.Length; k++)
@@ -517,7 +517,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 continue;
             }
 
-            // A period joins only after an initial or an abbreviation ("J. Smith", "Dr. Smith", "St. Mary's").
+            // A period joins only after an initial or an abbreviation ("J. Smith", "Dr. Smith", "St. Brigid's").
             if (c == '.' && left.End - left.Start <= 3)
             {
                 continue;
@@ -593,12 +593,12 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             }
             else if (taken == 0 && strong)
             {
-                // A title vouches even for a lower-case word no list knows as English or clinical ("Dr. kaczmarek").
+                // A title vouches even for a lower-case word no list knows as English or clinical ("Dr. wojtaszek").
                 ok = !tok.Stop && (mode != CaseMode.Mixed || tok.Title || tok.Upper || IsNameWord(tok.Kind)
                     || (tok.Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical)) == 0 && tok.End - tok.Start >= 3)
                     // "Dr Will Abernathy": a given name that is also a stop word, right before a capitalised surname.
                     || tok.Stop && tok.Title && (tok.Kind & WordKind.FirstName) != 0 && j + 1 < t.Length && t[j + 1].Title && Joined(text, tok, t[j + 1]);
-                // "attending" is also an adjective: where case says nothing, "cardiology attending come to see pt" has no name after it.
+                // "attending" is also an adjective: where case says nothing, "renal attending stopped in to see pt" has no name after it.
                 if (ok && mode != CaseMode.Mixed && (tok.Kind & WordKind.English) != 0 && !IsNameWord(tok.Kind) && RoleTitles.Contains(Word(text, t[i])))
                 {
                     ok = false;
@@ -607,7 +607,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             else if (taken > 0 && strong)
             {
                 // After a given name an English word is the surname where case says so ("Dr. Mavis Holloway") or where it ends the
-                // phrase ("dr. john bowman, plan ..."); in capitals or lower case "DR. PRICE CAME BY", "mr. elliott flew to" end at the verb.
+                // phrase ("dr. timothy mercer, plan ..."); in capitals or lower case "DR. CARVER STOPPED BY", "mr. hartwell drove to" end at the verb.
                 ok = !tok.Stop && !IsClinical(tok.Kind) && (mode != CaseMode.Mixed || tok.Title || tok.Upper)
                     && (IsNameWord(tok.Kind) || (tok.Kind & WordKind.English) == 0
                         || (t[j - 1].Kind & WordKind.FirstName) != 0 && (mode == CaseMode.Mixed && tok.Title || EndsPhrase(text, tok.End)));
@@ -621,7 +621,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                     ? (tok.Title || tok.Upper) && (IsNameWord(tok.Kind) || (tok.Kind & WordKind.English) == 0 || taken > 0 && start >= 0
                         // "Sons Teodor, ...": right after a relative, a capitalised word is a name even if it is also English.
                         || !verb && taken == 0 && tok.Title && Joined(text, t[i], tok))
-                      // Lower-case writers: "daughters ottilie and bea".
+                      // Lower-case writers: "daughters ottilie and maude".
                       || !verb && taken == 0 && (tok.Kind & (WordKind.FirstName | WordKind.English)) == WordKind.FirstName
                     : (tok.Kind & WordKind.FirstName) != 0 && (!verb || (tok.Kind & WordKind.English) == 0)
                         || (tok.Kind & (WordKind.English | WordKind.Medical)) == 0 && tok.End - tok.Start > 2 && (IsNameWord(tok.Kind) || !IsMisspelling(Word(text, tok))));
@@ -812,7 +812,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         ref var tok = ref t[i];
         var word = Word(text, tok);
 
-        // "St. Mary's", "Saint Agnes": a saint not preceded by a house number is a facility.
+        // "St. Brigid's", "Saint Columba": a saint not preceded by a house number is a facility.
         if ((word.Equals("st", StringComparison.OrdinalIgnoreCase) || word.Equals("saint", StringComparison.OrdinalIgnoreCase)) && i + 1 < t.Length
             && Joined(text, tok, t[i + 1]) && (mode != CaseMode.Mixed || t[i + 1].Title || t[i + 1].Upper) && !t[i + 1].Stop
             && (t[i + 1].Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical | WordKind.Eponym)) == 0
@@ -841,7 +841,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             }
         }
 
-        // Hospital acronyms ("to GH", "at GBMC"): short all-capital words ending in H or MC after a preposition.
+        // Hospital acronyms ("to WMH", "at NVMC"): short all-capital words ending in H or MC after a preposition.
         if (i > 0 && tok.End - tok.Start is >= 2 and <= 5 && (tok.Upper || mode == CaseMode.Lower) && !IsClinical(tok.Kind)
             && (tok.Kind & WordKind.English) == 0 && !NonPlaceAcronyms.Contains(word)
             && (word.EndsWith("h", StringComparison.OrdinalIgnoreCase) || word.EndsWith("mc", StringComparison.OrdinalIgnoreCase))
@@ -1062,7 +1062,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         var word = Word(text, tok);
         // Lower-case ward names in mixed text only after a transfer: "Transfer to farnsworth 2".
         var afterTransfer = i > 1 && Word(text, t[i - 1]).Equals("to", StringComparison.OrdinalIgnoreCase) && PlaceVerbs.Contains(Word(text, t[i - 2]))
-            // ... or a long plain word that ends unlike a drug ("to farnsworth 6" but not "on vanco 1", "to precedex 2").
+            // ... or a long plain word that ends unlike a drug ("to farnsworth 6" but not "on zosyn 4", "to precedex 2").
             || word.Length >= 6 && tok.UpperCount == 0 && !LooksClinical(word);
         if (word.Length < 4 || word[^1] is 'x' or 'X' || !PlainWord(word) || (tok.Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical | WordKind.Eponym)) != 0 || StopWords.Contains(word)
             || mode == CaseMode.Mixed && !(tok.Title || tok.Upper || afterTransfer) || NonPlaceAcronyms.Contains(word))
@@ -1282,7 +1282,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 return;
             }
 
-            // "Maika van de Noort": surname particles in lower case between the given name and the surname.
+            // "Femke van den Akker": surname particles in lower case between the given name and the surname.
             if (tok.Title && next >= 0 && NameParticles.Contains(Word(text, t[next])) && !t[next].Title && !t[next].Upper)
             {
                 next = AfterParticles(text, t, next);
@@ -1291,7 +1291,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             // A capitalised given name that is not also an English word, or two unknown capitalised words in a row.
             var nextNameLike = next >= 0 && !t[next].Stop && (t[next].Title || t[next].Initial && char.IsUpper(text[t[next].Start]))
                 && (t[next].Kind & (WordKind.Medical | WordKind.Clinical | WordKind.Eponym)) == 0 && (IsNameWord(t[next].Kind) || (t[next].Kind & WordKind.English) == 0 || t[next].Initial);
-            // The eponym list holds thousands of plain surnames ("Forbes", "Petersen"): after a given name such a word is the surname.
+            // The eponym list holds thousands of plain surnames ("Guthrie", "Birbeck"): after a given name such a word is the surname.
             // "Jackson Pratt drain", "Mallory Weiss tear" lose the span again to the eponym head that follows them.
             var nextEponymSurname = next >= 0 && !t[next].Stop && t[next].Title && !IsClinical(t[next].Kind) && (t[next].Kind & WordKind.Eponym) != 0
                 && (IsNameWord(t[next].Kind) || (t[next].Kind & WordKind.English) == 0);
@@ -1306,12 +1306,12 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             }
             else if (first && tok.Title && (tok.Kind & WordKind.Eponym) == 0 && i + 1 < t.Length && Joined(text, tok, t[i + 1]) && PersonVerbs.Contains(Word(text, t[i + 1])))
             {
-                // "Dexter lives on ...", "Walker began writing ...": a given name, even an English word, as the subject of a person's verb.
+                // "Sandy lives on ...", "Sonny began writing ...": a given name, even an English word, as the subject of a person's verb.
                 spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Name, 0.6));
             }
             else if (first && tok.Title && (tok.Kind & WordKind.Eponym) == 0 && Vocative(text, tok))
             {
-                // "Don't go yet, Mark!", "Remember me, Kelly?": a given name between a comma and the end of an exclamation or question.
+                // "Don't be late, Rosalind!", "Is that you, Hortense?": a given name between a comma and the end of an exclamation or question.
                 spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Name, 0.6));
             }
             else if (tok.Kind == WordKind.None && tok.Title && tok.End - tok.Start >= 4 && PlainWord(Word(text, tok)) && !LooksClinical(Word(text, tok))
@@ -1340,7 +1340,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             && !IsClinical(t[next + 1].Kind) && ((t[next + 1].Kind & WordKind.LastName) != 0 || (t[next + 1].Kind & (WordKind.English | WordKind.Eponym)) == 0)
             && t[next + 1].End - t[next + 1].Start >= 3 && !IsMisspelling(Word(text, t[next + 1])))
         {
-            // "benjamin a seiler", "EMIDIO P LOMBARDO": given name, middle initial, surname.
+            // "orsolya m kertesz", "TEODOR J HALVORSEN": given name, middle initial, surname.
             spans.Add(new PhiSpan(tok.Start, t[next + 1].End, PhiType.Name, 0.7));
         }
         else if (first && !english && next >= 0 && !t[next].Stop && !IsClinical(t[next].Kind)
@@ -1352,7 +1352,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             && (t[next].Kind & WordKind.LastName) != 0)
         {
             // "arthur pennick": an English-looking given name is vouched for by a listed surname after it (not by an unknown word:
-            // in nursing notes those are mostly misspellings, "SCANT SEROSANG").
+            // in nursing notes those are mostly misspellings, "MINIMAL DRANAGE").
             spans.Add(new PhiSpan(tok.Start, t[next].End, PhiType.Name, 0.65));
         }
         else if (first && !english && (tok.Kind & WordKind.Eponym) == 0 && tok.End - tok.Start >= 4)
@@ -1433,7 +1433,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     /// <summary>"Radomir K Vasiliev", "Ottoline P. Graybeard": given name, middle initial, surname.</summary>
     private static bool MiddleInitialName(string text, Span<Token> t, int i, List<PhiSpan> spans)
     {
-        // The initial vouches for the surname: it may also be an English word ("Graybeard") or on the eponym list ("Snider").
+        // The initial vouches for the surname: it may also be an English word ("Graybeard") or on the eponym list ("Rushton").
         if (i + 2 >= t.Length || !t[i + 1].Initial || !char.IsUpper(text[t[i + 1].Start]) || !NamePart(t[i])
             || !(t[i + 2].Title && !t[i + 2].Stop && !IsClinical(t[i + 2].Kind)))
         {
@@ -1452,7 +1452,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     }
 
     /// <summary>
-    /// "Quillerby and Murphy", "Vasilakis, Bowers and ...": two capitalised name-like words joined by "and" or a comma, at least one of
+    /// "Quillerby and Hartigan", "Vasilakis, Stoddard and ...": two capitalised name-like words joined by "and" or a comma, at least one of
     /// them known to no word list, are names (lists of drugs or eponyms fail the word test).
     /// </summary>
     private static bool NameList(string text, Span<Token> t, int i, List<PhiSpan> spans)
@@ -1508,7 +1508,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         return -1;
     }
 
-    /// <summary>", Kelly?" or ", Mark!": the word follows a comma and ends an exclamation or question.</summary>
+    /// <summary>", Hortense?" or ", Rosalind!": the word follows a comma and ends an exclamation or question.</summary>
     private static bool Vocative(string text, in Token tok)
     {
         var before = tok.Start - 1;
@@ -1527,7 +1527,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         {
             if (mode == CaseMode.Mixed && NameParticles.Contains(Word(text, t[k])) && !t[k].Title && !t[k].Upper && AfterParticles(text, t, k) is var surname and > 0)
             {
-                // "Willemine ten Pas", "Dyan van Gijn": the particles belong to the surname after them.
+                // "Geertje ten Brinke", "Roos van Ommeren": the particles belong to the surname after them.
                 end = t[surname].End;
                 k = surname;
                 continue;

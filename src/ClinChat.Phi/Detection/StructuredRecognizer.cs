@@ -398,7 +398,7 @@ internal static partial class StructuredRecognizer
 
         foreach (var m in DateRange().EnumerateMatches(text))
         {
-            // "crackles 1/3-1/2 up": a range of fractions is not a range of dates.
+            // "rales 1/3-1/2 of the way up": a range of fractions is not a range of dates.
             var range = text.AsSpan(m.Index, m.Length);
             var dash = range.IndexOf('-');
             if (!IsFraction(range[..dash]) && !IsFraction(range[(dash + 1)..]))
@@ -460,7 +460,7 @@ internal static partial class StructuredRecognizer
             return true;
         }
 
-        // Ventilator pressures ("on BiPAP 10/5", "SIMV/PS 600X12, 50%, & 8/5"): a ventilator word shortly before, no date cue.
+        // Ventilator pressures ("on BiPAP 14/6", "SIMV 550X14, 40%, PS 8/5"): a ventilator word shortly before, no date cue.
         var wideStart = Math.Max(0, start - 40);
         if (!cued && d <= 25 && VentilatorBefore().IsMatch(text.AsSpan(wideStart, start - wideStart)))
         {
@@ -489,7 +489,7 @@ internal static partial class StructuredRecognizer
         foreach (var m in ZipShape().EnumerateMatches(text))
         {
             var beforeStart = Math.Max(0, m.Index - 30);
-            // A five-digit number is a ZIP only after a state abbreviation ("Baltimore, MD 21201") or when it carries +4.
+            // A five-digit number is a ZIP only after a state abbreviation ("Dunmore, PA 18512") or when it carries +4.
             if (m.Length == 10 || StateBefore().IsMatch(text.AsSpan(beforeStart, m.Index - beforeStart)))
             {
                 spans.Add(new PhiSpan(m.Index, m.Index + m.Length, PhiType.Location, 0.85));

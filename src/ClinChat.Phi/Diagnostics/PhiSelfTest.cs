@@ -10,14 +10,14 @@ public static class PhiSelfTest
     private static readonly (string Name, string Text, string Value, PhiType? Expected)[] Probes =
     [
         ("name-title", "Seen by Dr. Okonkwo today.", "Okonkwo", PhiType.Name),
-        ("name-signature", "Irene Snell, RN", "Irene Snell", PhiType.Name),
+        ("name-signature", "Hortense Rushton, RN", "Hortense Rushton", PhiType.Name),
         ("date-numeric", "Admitted 10/02/2024.", "10/02/2024", PhiType.Date),
         ("date-text", "Seen March 3rd, 2025.", "March 3rd, 2025", PhiType.Date),
         ("phone", "Call (410) 555-0123.", "(410) 555-0123", PhiType.Phone),
         ("email", "Write to jane.roe@example.org.", "jane.roe@example.org", PhiType.Email),
         ("ssn", "SSN 123-45-6789.", "123-45-6789", PhiType.Ssn),
         ("mrn", "MRN: 00481516.", "00481516", PhiType.Mrn),
-        ("address", "Lives at 1668 Glyn St.", "1668 Glyn St", PhiType.Location),
+        ("address", "Lives at 2214 Quenby St.", "2214 Quenby St", PhiType.Location),
         ("ip", "From 192.168.10.24.", "192.168.10.24", PhiType.Ip),
         ("lookalike-bp", "BP 120/80.", "120/80", null),
         ("lookalike-murmur", "2/6 murmur.", "2/6", null),
