@@ -57,7 +57,7 @@ public sealed class PhiContextCueTests(DetectorFixture fixture)
         SpanAssert.Flags(_detector, text, name, PhiType.Name);
 
     [Theory]
-    [InlineData("Discussed with dr. wojtaszek re: heparin drip.", "wojtaszek")]
+    [InlineData("Discussed with dr. trzeciak re: heparin drip.", "trzeciak")]
     [InlineData("son ned called twice overnight, updated.", "ned")]
     [InlineData("family: ted called at 2100 for update.", "ted")]
     [InlineData("ORDERS PER TOBIAS WENDT (RESIDENT).", "WENDT")]

@@ -89,7 +89,7 @@ public sealed class PhiDetectorTests(DetectorFixture fixture)
     [InlineData("Lives at 2214 Quenby St, Dunmore, PA 18512 with wife.", "18512")]
     [InlineData("TRANSFERRED FROM ALLERTON HOSPITAL FOR FURTHER CARE", "ALLERTON")]
     [InlineData("will go to St. Brigid's tomorrow", "St. Brigid's")]
-    [InlineData("ARRIVED TO WMH AT 0415", "WMH")]
+    [InlineData("ARRIVED TO VH AT 0415", "VH")]
     [InlineData("Address: Holunderweg 58", "Holunderweg 58")]
     public void Detect_Location_FlagsLocation(string text, string place) =>
         SpanAssert.Flags(_detector, text, place, PhiType.Location);

@@ -593,7 +593,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             }
             else if (taken == 0 && strong)
             {
-                // A title vouches even for a lower-case word no list knows as English or clinical ("Dr. wojtaszek").
+                // A title vouches even for a lower-case word no list knows as English or clinical ("Dr. trzeciak").
                 ok = !tok.Stop && (mode != CaseMode.Mixed || tok.Title || tok.Upper || IsNameWord(tok.Kind)
                     || (tok.Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical)) == 0 && tok.End - tok.Start >= 3)
                     // "Dr Will Abernathy": a given name that is also a stop word, right before a capitalised surname.
@@ -841,7 +841,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             }
         }
 
-        // Hospital acronyms ("to WMH", "at NVMC"): short all-capital words ending in H or MC after a preposition.
+        // Hospital acronyms ("to VH", "at NVMC"): short all-capital words ending in H or MC after a preposition.
         if (i > 0 && tok.End - tok.Start is >= 2 and <= 5 && (tok.Upper || mode == CaseMode.Lower) && !IsClinical(tok.Kind)
             && (tok.Kind & WordKind.English) == 0 && !NonPlaceAcronyms.Contains(word)
             && (word.EndsWith("h", StringComparison.OrdinalIgnoreCase) || word.EndsWith("mc", StringComparison.OrdinalIgnoreCase))
