@@ -1,3 +1,5 @@
+using ClinChat.Phi.Diagnostics;
+
 namespace ClinChat.Phi.Tests;
 
 [Collection(nameof(DetectorCollection))]
@@ -108,6 +110,14 @@ public sealed class PhiDetectorTests(DetectorFixture fixture)
         }
 
         Assert.True(spans.Count >= 5);
+    }
+
+    [Fact]
+    public void SelfTest_BuiltInProbes_AllPass()
+    {
+        var report = PhiSelfTest.Run(_detector);
+        Assert.All(report.Probes, p => Assert.True(p.Passed, p.Probe));
+        Assert.True(report.Passed);
     }
 
     [Fact]
