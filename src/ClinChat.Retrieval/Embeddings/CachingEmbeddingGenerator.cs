@@ -3,17 +3,28 @@ using System.Security.Cryptography;
 using System.Text;
 using ClinChat.Storage;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Caching.Hybrid;
 
 namespace ClinChat.Retrieval.Embeddings;
 
 /// <summary>
 /// Caches vectors by model and text hash: passages in the store (so a restart or a re-ingestion never re-embeds),
-/// recent queries in a small in-memory map. Query text is never the key itself, only its hash.
+/// queries in <paramref name="queryCache"/> when given (the server: memory, then Redis shared by the replicas), else in
+/// a small in-memory map. Query text is never the key itself, only its hash.
 /// </summary>
-public sealed class CachingEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> inner, IKnowledgeStore store, string modelId)
+/// <param name="queryCache">Only for queries already screened for PHI: the vector of a text is derived from it.</param>
+public sealed class CachingEmbeddingGenerator(
+    IEmbeddingGenerator<string, Embedding<float>> inner, IKnowledgeStore store, string modelId, HybridCache? queryCache = null)
     : DelegatingEmbeddingGenerator<string, Embedding<float>>(inner)
 {
     private const int MaxQueryEntries = 4096;
+
+    private static readonly HybridCacheEntryOptions QueryEntry = new()
+    {
+        Expiration = TimeSpan.FromHours(1),
+        LocalCacheExpiration = TimeSpan.FromMinutes(10),
+    };
+
     private readonly ConcurrentDictionary<string, float[]> _queries = new();
 
     public string ModelId { get; } = modelId;
@@ -56,10 +67,20 @@ public sealed class CachingEmbeddingGenerator(IEmbeddingGenerator<string, Embedd
         return found;
     }
 
-    /// <summary>Embeds a (redacted) query, with an in-memory cache keyed by hash.</summary>
+    /// <summary>Embeds a (redacted) query, with a cache keyed by hash.</summary>
     public async Task<float[]> EmbedQueryAsync(string query, CancellationToken cancellationToken)
     {
         var key = KeyFor(query);
+        if (queryCache is not null)
+        {
+            return await queryCache.GetOrCreateAsync(
+                "query-embedding:" + key,
+                (Generator: InnerGenerator, Query: query),
+                static async (state, cancel) => (await state.Generator.GenerateAsync([state.Query], cancellationToken: cancel))[0].Vector.ToArray(),
+                QueryEntry,
+                cancellationToken: cancellationToken);
+        }
+
         if (_queries.TryGetValue(key, out var cached))
         {
             return cached;

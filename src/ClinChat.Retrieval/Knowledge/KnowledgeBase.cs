@@ -35,7 +35,8 @@ public sealed class KnowledgeBase(
     KnowledgeIndex index,
     CachingEmbeddingGenerator embeddings,
     TextChunker chunker,
-    TimeProvider time)
+    TimeProvider time,
+    IKnowledgeChangePublisher? changes = null)
 {
     private const int EmbeddingBatchChunks = 64;
 
@@ -75,6 +76,8 @@ public sealed class KnowledgeBase(
                 return;
             }
 
+            var written = added + updated;
+
             // Vectors land in the store's cache before the chunks that reference them, so readers never see a chunk without one.
             await embeddings.EmbedPassagesAsync(pending.SelectMany(p => p.EmbeddingTexts).ToList(), cancellationToken);
             foreach (var prepared in pending)
@@ -97,6 +100,10 @@ public sealed class KnowledgeBase(
 
             pending.Clear();
             pendingChunks = 0;
+            if (added + updated > written)
+            {
+                await PublishAsync(cancellationToken);
+            }
         }
 
         await foreach (var item in items.WithCancellation(cancellationToken))
@@ -163,7 +170,20 @@ public sealed class KnowledgeBase(
             await index.CatchUpAsync(cancellationToken);
         }
 
+        if (removed)
+        {
+            await PublishAsync(cancellationToken);
+        }
+
         return removed;
+    }
+
+    private async Task PublishAsync(CancellationToken cancellationToken)
+    {
+        if (changes is not null)
+        {
+            await changes.PublishAsync((await store.GetStatsAsync(cancellationToken)).ChangeSequence, cancellationToken);
+        }
     }
 
     /// <summary>Progress units of a set of paths: one per corpus line (JSONL), one per other file.</summary>
