@@ -13,27 +13,34 @@ internal sealed record AskResult(GroundedAnswer Answer, SearchOutcome Outcome, s
 
 /// <summary>
 /// The question → PHI screen → search → grounded answer pipeline that the CLI and the chat endpoint share.
-/// Only the screened question goes further: it is what is embedded, searched, cached and answered.
+/// Only the screened question goes further: it is what is embedded, searched, cached and answered. Search results are
+/// cached (server only) when screening ran; answers never are.
 /// </summary>
 internal sealed class AskService(
-    KnowledgeIndex index, HybridSearcher searcher, AnswerComposer composer, IKnowledgeStore store, PhiScreen phi, InteractionEngine drugs)
+    KnowledgeIndex index, HybridSearcher searcher, AnswerComposer composer, IKnowledgeStore store, PhiScreen phi, InteractionEngine drugs,
+    SearchResultCache? cache = null)
 {
     public async Task<SearchOutcome> SearchAsync(string question, int top, RetrievalMode mode, CancellationToken cancellationToken)
     {
         var screened = phi.ScreenQuestion(question);
         await index.EnsureLoadedAsync(cancellationToken);
-        return await searcher.SearchAsync(screened.Text, top, mode, cancellationToken);
+        return await SearchScreenedAsync(screened, top, mode, cancellationToken);
     }
 
     public async Task<AskResult> AskAsync(string question, CancellationToken cancellationToken)
     {
         var screened = phi.ScreenQuestion(question);
         await index.EnsureLoadedAsync(cancellationToken);
-        var outcome = await searcher.SearchAsync(screened.Text, composer.Options.MaxPassages + 2, RetrievalMode.Hybrid, cancellationToken);
+        var outcome = await SearchScreenedAsync(screened, composer.Options.MaxPassages + 2, RetrievalMode.Hybrid, cancellationToken);
         var passages = await PassagesAsync(outcome, cancellationToken);
         var answer = composer.Compose(screened.Text, outcome, hit => passages.GetValueOrDefault(hit.DocumentId));
         return new AskResult(answer, outcome, screened.Text, screened.RemovedTypes, CheckNamedDrugs(screened.Text));
     }
+
+    private Task<SearchOutcome> SearchScreenedAsync(ScreenedText screened, int top, RetrievalMode mode, CancellationToken cancellationToken) =>
+        cache is not null && screened.Screened
+            ? cache.SearchAsync(screened.Text, top, mode, cancellationToken)
+            : searcher.SearchAsync(screened.Text, top, mode, cancellationToken);
 
     private const int WholeDocumentChars = 4000;
 

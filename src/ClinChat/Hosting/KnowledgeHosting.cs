@@ -11,6 +11,7 @@ internal static class KnowledgeHosting
     public static IServiceCollection AddKnowledgeHosting(this IServiceCollection services)
     {
         services.AddSingleton<KnowledgeReadiness>();
+        services.AddSingleton<KnowledgeChangeSignal>();
         services.AddHostedService<KnowledgeIndexService>();
         return services;
     }
@@ -29,9 +30,35 @@ internal sealed class KnowledgeReadiness
     public Task WaitAsync(CancellationToken cancellationToken) => _ready.Task.WaitAsync(cancellationToken);
 }
 
+/// <summary>Wakes the index follower before its next poll (a replica announced a change; see <c>KnowledgeChangeChannel</c>).</summary>
+internal sealed class KnowledgeChangeSignal
+{
+    private readonly System.Threading.Channels.Channel<long> _notifications = System.Threading.Channels.Channel.CreateBounded<long>(
+        new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropOldest });
+
+    public void Notify(long sequence) => _notifications.Writer.TryWrite(sequence);
+
+    /// <summary>Waits for a notification or <paramref name="interval"/>, whichever comes first; true when notified.</summary>
+    public async Task<bool> WaitAsync(TimeSpan interval, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(interval, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            await _notifications.Reader.ReadAsync(linked.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+}
+
 /// <summary>
 /// Brings the knowledge base up (migrate the embedded store, load the starter cards into an empty one, build the
-/// indexes) and then follows the change feed, so documents written by another process become searchable.
+/// indexes) and then follows the change feed, so documents written by another process become searchable: every
+/// 2 seconds, and at once when another replica announces a change.
 /// </summary>
 internal sealed partial class KnowledgeIndexService(
     IKnowledgeStore store,
@@ -41,6 +68,7 @@ internal sealed partial class KnowledgeIndexService(
     KnowledgeOptions options,
     Telemetry.ClinChatMetrics metrics,
     KnowledgeReadiness readiness,
+    KnowledgeChangeSignal changes,
     TimeProvider time,
     ILogger<KnowledgeIndexService> logger) : BackgroundService
 {
@@ -48,11 +76,13 @@ internal sealed partial class KnowledgeIndexService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        long recorded;
         try
         {
             await database.PrepareSchemasAsync(stoppingToken);
             await SeedAsync(stoppingToken);
             await index.EnsureLoadedAsync(stoppingToken);
+            recorded = index.Sequence;
             metrics.RecordKnowledgeBase(await store.GetStatsAsync(stoppingToken));
             LogIndexLoaded(logger, index.DocumentCount, index.ChunkCount);
             readiness.MarkReady();
@@ -67,12 +97,18 @@ internal sealed partial class KnowledgeIndexService(
         {
             try
             {
-                await Task.Delay(FollowInterval, time, stoppingToken);
+                await changes.WaitAsync(FollowInterval, time, stoppingToken);
                 var changed = await index.CatchUpAsync(stoppingToken);
                 if (changed > 0)
                 {
-                    metrics.RecordKnowledgeBase(await store.GetStatsAsync(stoppingToken));
                     LogFollowed(logger, changed);
+                }
+
+                // The index also moves when this process writes (uploads catch it up themselves): the gauge follows either.
+                if (index.Sequence != recorded)
+                {
+                    recorded = index.Sequence;
+                    metrics.RecordKnowledgeBase(await store.GetStatsAsync(stoppingToken));
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -7,6 +7,7 @@ using ClinChat.Retrieval.Search;
 using ClinChat.Storage;
 using ClinChat.Storage.Database;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ClinChat.Hosting;
@@ -45,7 +46,8 @@ internal static class KnowledgeServices
         services.TryAddSingleton(sp => new CachingEmbeddingGenerator(
             sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
             sp.GetRequiredService<IKnowledgeStore>(),
-            MiniLmEmbeddingGenerator.ModelId));
+            MiniLmEmbeddingGenerator.ModelId,
+            QueryCache(sp)));
         services.TryAddSingleton<KnowledgeIndex>();
         services.TryAddSingleton(_ => new RankingOptions());
         services.TryAddSingleton(sp => new QueryExpander(QueryExpander.LoadBuiltInAbbreviations(), DrugBrands(sp)));
@@ -57,6 +59,13 @@ internal static class KnowledgeServices
         services.TryAddSingleton<AskService>();
         return services;
     }
+
+    /// <summary>
+    /// The server's shared cache for query vectors (<c>AddRedis</c>), only while questions are screened for PHI: a vector is
+    /// derived from its text. The CLI has none and keeps its in-process map.
+    /// </summary>
+    private static HybridCache? QueryCache(IServiceProvider services) =>
+        services.GetService<Phi.PhiScreeningOptions>()?.ScreenQuestions == true ? services.GetService<HybridCache>() : null;
 
     /// <summary>Brand → ingredient pairs for query expansion: the interaction knowledge base's reviewed brand table.</summary>
     private static IEnumerable<(string Brand, string Generic)> DrugBrands(IServiceProvider services)

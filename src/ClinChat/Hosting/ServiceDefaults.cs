@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
-using ClinChat.Storage;
+using ClinChat.Redis;
+using ClinChat.Storage.Database;
 
 namespace ClinChat.Hosting;
 
@@ -36,20 +37,57 @@ internal static class ServiceDefaults
 
         // Liveness stays cheap: it says the process serves requests, nothing about its dependencies.
         probes.MapGet("/health", () => TypedResults.Ok(new HealthResponse("healthy")));
-        probes.MapGet("/ready", async Task<Results<Ok<ReadyResponse>, JsonHttpResult<ReadyResponse>>> (
-            IKnowledgeStore store, KnowledgeReadiness readiness, CancellationToken cancellationToken) =>
-        {
-            var storage = await store.PingAsync(cancellationToken);
-            var ready = storage && readiness.IsReady;
-            var response = new ReadyResponse(ready ? "ready" : "not_ready", storage, readiness.IsReady);
-            return ready
-                ? TypedResults.Ok(response)
-                : TypedResults.Json(response, statusCode: StatusCodes.Status503ServiceUnavailable);
-        });
+        probes.MapGet("/ready", ReadyAsync);
         return app;
+    }
+
+    /// <summary>
+    /// Ready when the indexes are loaded and the database answers, and Redis too when one is configured (unless
+    /// <c>ClinChat:Redis:RequiredForReadiness</c> is false). Otherwise 503 with a problem naming what is missing.
+    /// </summary>
+    private static async Task<Results<Ok<ReadyResponse>, ProblemHttpResult>> ReadyAsync(
+        StoreDatabase database, RedisConnection redis, RedisOptions redisOptions, KnowledgeReadiness readiness, CancellationToken cancellationToken)
+    {
+        var storage = database.PingAsync(cancellationToken);
+        var cache = redis.PingAsync(cancellationToken);
+        var response = new ReadyResponse("ready", await storage, readiness.IsReady, await cache);
+        var missing = new List<string>();
+        if (!response.Indexes)
+        {
+            missing.Add("search indexes are loading");
+        }
+
+        if (!response.Storage)
+        {
+            missing.Add((database.Provider == DatabaseProvider.PostgreSql ? "PostgreSQL" : "the SQLite store") + " is unreachable");
+        }
+
+        if (response.Redis == false && redisOptions.RequiredForReadiness)
+        {
+            missing.Add("Redis is unreachable");
+        }
+
+        if (missing.Count == 0)
+        {
+            return TypedResults.Ok(response);
+        }
+
+        return TypedResults.Problem(
+            detail: "Not ready: " + string.Join("; ", missing) + ".",
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Not ready",
+            type: "urn:clinchat:problem:not-ready",
+            extensions: new Dictionary<string, object?>
+            {
+                ["readiness"] = "not_ready",
+                ["storage"] = response.Storage,
+                ["indexes"] = response.Indexes,
+                ["redis"] = response.Redis,
+            });
     }
 
     internal sealed record HealthResponse(string Status);
 
-    internal sealed record ReadyResponse(string Status, bool Storage, bool Indexes);
+    /// <param name="Redis">Null when no Redis is configured (embedded mode).</param>
+    internal sealed record ReadyResponse(string Status, bool Storage, bool Indexes, bool? Redis);
 }

@@ -6,6 +6,7 @@ using ClinChat.Drugs;
 using ClinChat.Identity;
 using ClinChat.Logging;
 using ClinChat.Phi;
+using ClinChat.Redis;
 using ClinChat.Security;
 using ClinChat.Telemetry;
 
@@ -32,6 +33,7 @@ internal static class WebHost
         builder.Services.AddServiceDefaults();
         builder.Services.AddStoreDatabase(builder.Configuration, dataDirectory);
         builder.Services.AddKnowledge(knowledge);
+        builder.Services.AddRedis(builder.Configuration);
         builder.Services.AddKnowledgeHosting();
         builder.Services.AddDocuments();
         builder.Services.AddPhi();

@@ -32,7 +32,8 @@ internal enum DocumentPhiPolicy
 }
 
 /// <summary>Text after screening: the redacted text and the kinds of identifiers that were removed (never their values).</summary>
-internal sealed record ScreenedText(string Text, IReadOnlyList<string> RemovedTypes);
+/// <param name="Screened">False when screening is switched off: the text may hold PHI and must not be cached.</param>
+internal sealed record ScreenedText(string Text, IReadOnlyList<string> RemovedTypes, bool Screened = true);
 
 /// <summary>Thrown when screening cannot vouch for a text; the request fails closed and nothing unscanned passes.</summary>
 internal sealed class PhiScreeningFailedException() : Exception("PHI screening failed; the text was not processed.");
@@ -49,7 +50,7 @@ internal sealed class PhiScreen(PhiRedactor redactor, PhiDetector detector, PhiD
     {
         if (!options.ScreenQuestions)
         {
-            return new ScreenedText(question, []);
+            return new ScreenedText(question, [], Screened: false);
         }
 
         try

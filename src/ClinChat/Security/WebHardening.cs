@@ -32,7 +32,7 @@ internal sealed class WebHardeningOptions
 
 /// <summary>
 /// Security headers (the same values the ingress adds: deploy/kubernetes/base/security-headers.yaml), per-user rate
-/// limiting with 429 and Retry-After, request body limits, CORS only when configured, HTTPS redirection and TLS 1.2+
+/// limiting with 429 and Retry-After (shared by the replicas through Redis when one is configured), request body limits, CORS only when configured, HTTPS redirection and TLS 1.2+
 /// when Kestrel terminates TLS itself.
 /// </summary>
 internal static class WebHardening
@@ -78,6 +78,13 @@ internal static class WebHardening
                 var partition = http.User.Identity?.IsAuthenticated == true && http.User.FindFirst(ClinChatClaims.Session) is not null
                     ? "user:" + http.User.Identity.Name
                     : "address:" + http.Connection.RemoteIpAddress;
+                // With Redis, replicas share one budget per user; without it (or while it is down) each counts alone.
+                var shared = http.RequestServices.GetService<Redis.SharedRateLimitCounter>();
+                if (shared is { IsConfigured: true })
+                {
+                    return RateLimitPartition.Get(partition, key => new Redis.SharedWindowRateLimiter(key, shared, options.RateLimitPerMinute, TimeSpan.FromMinutes(1)));
+                }
+
                 return RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = options.RateLimitPerMinute,

@@ -96,11 +96,47 @@ public sealed class ClinChatApiFixture : IAsyncLifetime
     public async Task<ApiResponse> PostJsonAsync(string path, object body) =>
         await SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) });
 
-    public async Task<ApiResponse> SendAsync(HttpRequestMessage request)
+    public Task<ApiResponse> SendAsync(HttpRequestMessage request) => Client.SendApiAsync(request);
+}
+
+/// <summary>The API's intent methods over any <see cref="HttpClient"/> (one server's, or one replica's of several).</summary>
+public static class ApiCalls
+{
+    public static Task<ApiResponse> SearchAsync(this HttpClient client, string query, int? top = null) =>
+        client.SendApiAsync(new HttpRequestMessage(HttpMethod.Post, "/api/search") { Content = JsonContent.Create(new { query, top }) });
+
+    public static Task<ApiResponse> DeleteDocumentAsync(this HttpClient client, string id) =>
+        client.SendApiAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/documents/" + Uri.EscapeDataString(id)));
+
+    public static Task<ApiResponse> GetApiAsync(this HttpClient client, string path) => client.SendApiAsync(new HttpRequestMessage(HttpMethod.Get, path));
+
+    /// <summary>Uploads files as multipart/form-data, the way a browser form does.</summary>
+    public static Task<ApiResponse> UploadAsync(this HttpClient client, params (string FileName, byte[] Content)[] files)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var (name, content) in files)
+        {
+            var part = new ByteArrayContent(content);
+            part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            form.Add(part, "files", name);
+        }
+
+        return client.SendApiAsync(new HttpRequestMessage(HttpMethod.Post, "/api/documents") { Content = form });
+    }
+
+    /// <summary>The document ids of a search, best first.</summary>
+    public static async Task<List<string>> SearchIdsAsync(this HttpClient client, string query, int top = 10)
+    {
+        var response = await client.SearchAsync(query, top);
+        Assert.True(response.Status == HttpStatusCode.OK, response.ToString());
+        return response.Object["results"]!.AsArray().Select(r => (string)r!["document_id"]!).ToList();
+    }
+
+    public static async Task<ApiResponse> SendApiAsync(this HttpClient client, HttpRequestMessage request)
     {
         using (request)
         {
-            using var response = await Client.SendAsync(request);
+            using var response = await client.SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
             JsonNode? body = null;
             if (text.Length > 0)
