@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Security.Cryptography;
 using System.Text;
 using ClinChat.Retrieval.Indexing;
@@ -6,9 +7,11 @@ using Microsoft.Extensions.Caching.Hybrid;
 namespace ClinChat.Retrieval.Search;
 
 /// <summary>One cached hit: which chunk and the scores it earned. Never the chunk's text.</summary>
+[ImmutableObject(true)]
 public sealed record CachedHit(long ChunkKey, float Score, float DenseSimilarity, float LexicalScore);
 
-/// <summary>A cached ranking: the hits of one query at one knowledge base version.</summary>
+/// <summary>A cached ranking: the hits of one query at one knowledge base version (immutable: the memory level shares it).</summary>
+[ImmutableObject(true)]
 public sealed record CachedHits(long Sequence, IReadOnlyList<CachedHit> Hits);
 
 /// <summary>

@@ -9,6 +9,8 @@ using ClinChat.Retrieval.Indexing;
 using ClinChat.Retrieval.Evaluation;
 using ClinChat.Retrieval.Knowledge;
 using ClinChat.Retrieval.Search;
+using ClinChat.Redis;
+using Microsoft.Extensions.Caching.Hybrid;
 using Spectre.Console;
 
 namespace ClinChat.Cli;
@@ -25,9 +27,10 @@ internal static class EvalCommands
         var misses = new Option<string?>("--misses") { Description = "Write the first hybrid run's rank-1 misses (question, gold, top 3) to this JSONL file" };
         var skipIngest = new Option<bool>("--skip-ingest") { Description = "Use the evaluation store as it is; queries whose gold documents are missing are left out" };
         var weights = new Option<string?>("--weights") { Description = "Ranking overrides for calibration, e.g. AnswerTypeWeight=0.3,TitleWeight=0.2; several sets separated by ';'" };
+        var cache = new Option<bool>("--cache") { Description = "Also time hybrid search through the server's result cache: miss, memory hit, and Redis hit when Redis is configured" };
         var command = new Command("retrieval", "Recall@1/5/10, MRR@10 and latency of hybrid, BM25-only and dense-only retrieval.")
         {
-            corpus, queries, limit, json, weights, skipIngest, misses,
+            corpus, queries, limit, json, weights, skipIngest, misses, cache,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -106,6 +109,11 @@ internal static class EvalCommands
                 results.Add(evaluator.Figures(name));
             }
 
+            if (parseResult.GetValue(cache))
+            {
+                results.AddRange(await CachedRunsAsync(services, evalQueries, cancellationToken));
+            }
+
             if (parseResult.GetValue(misses) is { } missesPath)
             {
                 await File.WriteAllLinesAsync(missesPath, missLines, cancellationToken);
@@ -127,6 +135,65 @@ internal static class EvalCommands
         });
 
         return command;
+    }
+
+    /// <summary>
+    /// Hybrid search through <see cref="SearchResultCache"/> as the server wires it (<c>AddRedis</c>: memory, plus Redis when
+    /// <c>CLINCHAT_REDIS_CONNECTION[_FILE]</c> is set): a first pass of misses, a second of memory hits, and with Redis a
+    /// third through a fresh memory level, as another replica would see it.
+    /// </summary>
+    private static async Task<List<RetrievalFigures>> CachedRunsAsync(IServiceProvider services, List<EvalQuery> queries, CancellationToken cancellationToken)
+    {
+        var configuration = CliServices.Configuration();
+        var index = services.GetRequiredService<KnowledgeIndex>();
+        var embeddings = services.GetRequiredService<CachingEmbeddingGenerator>();
+        var searcher = new HybridSearcher(index, embeddings, services.GetRequiredService<QueryExpander>(), new RankingOptions());
+        ServiceProvider Replica() => new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System).AddRedis(configuration).BuildServiceProvider();
+
+        await using var first = Replica();
+        var redis = first.GetRequiredService<RedisConnection>().IsConfigured;
+        if (redis)
+        {
+            // Entries left by an earlier run would turn the misses into hits.
+            var multiplexer = first.GetRequiredService<RedisConnection>().Multiplexer!;
+            foreach (var server in multiplexer.GetServers())
+            {
+                await foreach (var key in server.KeysAsync(pattern: "clinchat:cache:search:*").WithCancellation(cancellationToken))
+                {
+                    await multiplexer.GetDatabase().KeyDeleteAsync(key);
+                }
+            }
+        }
+
+        var cached = new SearchResultCache(first.GetRequiredService<HybridCache>(), index, searcher, services.GetRequiredService<QueryExpander>(), MiniLmEmbeddingGenerator.ModelId);
+        embeddings.ClearQueryCache();
+        var runs = new List<RetrievalFigures>
+        {
+            await TimeAsync("hybrid, cache miss" + (redis ? " (memory + Redis)" : " (memory)"), cached),
+            await TimeAsync("hybrid, memory hit", cached),
+        };
+        if (redis)
+        {
+            await using var second = Replica();
+            var other = new SearchResultCache(second.GetRequiredService<HybridCache>(), index, searcher, services.GetRequiredService<QueryExpander>(), MiniLmEmbeddingGenerator.ModelId);
+            runs.Add(await TimeAsync("hybrid, Redis hit (other replica)", other));
+        }
+
+        return runs;
+
+        async Task<RetrievalFigures> TimeAsync(string name, SearchResultCache cache)
+        {
+            var evaluator = new RetrievalEvaluator();
+            foreach (var query in queries)
+            {
+                var watch = Stopwatch.StartNew();
+                var outcome = await cache.SearchAsync(query.Question, 10, RetrievalMode.Hybrid, cancellationToken);
+                watch.Stop();
+                evaluator.Add(query.GoldIds, outcome.Hits.Select(h => h.DocumentId).ToList(), watch.Elapsed.TotalMilliseconds);
+            }
+
+            return evaluator.Figures(name);
+        }
     }
 
     public static Command CreateAnswers(CliContext context)

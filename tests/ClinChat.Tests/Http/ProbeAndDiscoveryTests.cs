@@ -22,6 +22,10 @@ public sealed class ProbeAndDiscoveryTests(ClinChatApiFixture api)
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Equal(("ready", true, true), ((string?)response.Object["status"], (bool?)response.Object["storage"], (bool?)response.Object["indexes"]));
+
+        // Embedded mode: no Redis configured, none reported.
+        Assert.True(response.Object.ContainsKey("redis"));
+        Assert.Null(response.Object["redis"]);
     }
 
     [Fact]
