@@ -49,8 +49,11 @@ public sealed partial class TwoReplicaTests : IAsyncLifetime
         foreach (var replica in replicas)
         {
             await replica.WaitUntilAsync(async () => await replica.ReadyStatusAsync() == HttpStatusCode.OK, TimeSpan.FromSeconds(120), "readiness");
-            await replica.SignInAsync("admin");
         }
+
+        // One account and one session in PostgreSQL: the token replica A issued is honoured by replica B.
+        var token = await _a.SignInAsync("admin");
+        _b.Client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
 
         static async Task<IAsyncDisposable> Start<T>(Task<T> starting)
             where T : IAsyncDisposable => await starting;
