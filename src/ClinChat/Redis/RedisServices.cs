@@ -2,6 +2,7 @@ using ClinChat.Retrieval.Embeddings;
 using ClinChat.Retrieval.Indexing;
 using ClinChat.Retrieval.Knowledge;
 using ClinChat.Retrieval.Search;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using StackExchange.Redis;
@@ -54,11 +55,15 @@ internal static class RedisServices
         if (connection is not null)
         {
             // The cache's second level rides on the one multiplexer (HybridCache finds the IDistributedCache by itself).
-            services.AddStackExchangeRedisCache(_ => { });
-            services.AddOptions<RedisCacheOptions>().Configure<RedisConnection>((cache, redis) =>
+            services.AddSingleton<IDistributedCache>(sp =>
             {
-                cache.InstanceName = "clinchat:cache:";
-                cache.ConnectionMultiplexerFactory = () => Task.FromResult(redis.Multiplexer!);
+                var redis = sp.GetRequiredService<RedisConnection>();
+                var cache = new RedisCache(Microsoft.Extensions.Options.Options.Create(new RedisCacheOptions
+                {
+                    InstanceName = "clinchat:cache:",
+                    ConnectionMultiplexerFactory = () => Task.FromResult(redis.Multiplexer!),
+                }));
+                return new ConnectedRedisCache((IBufferDistributedCache)cache, redis);
             });
             services.AddSingleton<KnowledgeChangeChannel>();
             services.AddSingleton<IKnowledgeChangePublisher>(sp => sp.GetRequiredService<KnowledgeChangeChannel>());
@@ -134,8 +139,8 @@ internal sealed partial class RedisConnection(IConnectionMultiplexer? multiplexe
         // abortConnect=false: returns a multiplexer that keeps reconnecting in the background even when Redis is down now.
         var multiplexer = ConnectionMultiplexer.Connect(options);
         var connection = new RedisConnection(multiplexer);
-        multiplexer.ConnectionFailed += (_, e) => LogConnectionFailed(logger, e.FailureType.ToString());
-        multiplexer.ConnectionRestored += (_, _) => LogConnectionRestored(logger);
+        multiplexer.ConnectionFailed += (_, e) => LogConnectionFailed(logger, e.ConnectionType.ToString(), e.FailureType.ToString());
+        multiplexer.ConnectionRestored += (_, e) => LogConnectionRestored(logger, e.ConnectionType.ToString());
         if (!multiplexer.IsConnected)
         {
             LogNotConnectedAtStart(logger);
@@ -165,11 +170,11 @@ internal sealed partial class RedisConnection(IConnectionMultiplexer? multiplexe
 
     public void Dispose() => multiplexer?.Dispose();
 
-    [LoggerMessage(EventId = 1601, Level = LogLevel.Warning, Message = "Redis connection failed ({FailureType}): caching, the shared rate limit and change notifications are degraded")]
-    private static partial void LogConnectionFailed(ILogger logger, string failureType);
+    [LoggerMessage(EventId = 1601, Level = LogLevel.Warning, Message = "Redis {ConnectionType} connection failed ({FailureType}): caching, the shared rate limit and change notifications are degraded")]
+    private static partial void LogConnectionFailed(ILogger logger, string connectionType, string failureType);
 
-    [LoggerMessage(EventId = 1602, Level = LogLevel.Information, Message = "Redis connection restored")]
-    private static partial void LogConnectionRestored(ILogger logger);
+    [LoggerMessage(EventId = 1602, Level = LogLevel.Information, Message = "Redis {ConnectionType} connection restored")]
+    private static partial void LogConnectionRestored(ILogger logger, string connectionType);
 
     [LoggerMessage(EventId = 1603, Level = LogLevel.Warning, Message = "Redis is not reachable at start; serving degraded and reconnecting in the background")]
     private static partial void LogNotConnectedAtStart(ILogger logger);

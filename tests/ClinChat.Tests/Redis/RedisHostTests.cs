@@ -123,6 +123,14 @@ public sealed class RedisHostTests(RedisHostFixture fixture) : IClassFixture<Red
             Assert.Equal(HttpStatusCode.OK, (await Client.GetApiAsync("/api/health")).Status);
             Assert.Equal(before, await Client.SearchIdsAsync("norpexidil dose in kidney failure"));
             Assert.Equal(RedisHostFixture.FirstId, (await Client.SearchIdsAsync("lipid emulsion for velquarin poisoning"))[0]);
+
+            // Questions never asked before go to neither level; the outage is logged once, not as a failure per request.
+            foreach (var question in new[] { "velquarin overdose bed", "norpexidil eGFR", "norpexidil by mouth", "velquarin supportive care", "norpexidil 20 mg" })
+            {
+                Assert.NotEmpty(await Client.SearchIdsAsync(question));
+            }
+
+            Assert.InRange(fixture.Server.Log.Split('\n').Count(l => l.Contains("Cache backend", StringComparison.Ordinal)), 0, 2);
         }
         finally
         {
