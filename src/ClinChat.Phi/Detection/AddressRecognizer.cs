@@ -27,7 +27,8 @@ internal static partial class AddressRecognizer
     private const string PlaceName = Cap + @"(?:[ \t]+(?:" + Particle + @"[ \t]+)?" + Cap + @"){0,3}(?:[ \t]+\(\p{L}+\))?";
     private const string Segment = @"(?:(?:Apt|Apartment|Suite|Ste|Unit|Bldg|Building|Floor|Fl|Room|Rm)\.?[ \t]*#?[ \t]*[A-Z0-9-]{1,6}|" + PlaceName + @"(?:[ \t]+(?:[A-Z]{2,3}|nan))?(?:[ \t]+" + Code + @")?|[A-Z]{2,3}(?:[ \t]+" + Code + @")?|nan(?:[ \t]+" + Code + @")?|" + Code + @")";
     // Segments are separated by a comma or a line break (a blank line or a "> " quote prefix too), at most two at a time.
-    private const string Tail = @"(?:[ \t]*[,\n][ \t>|?•*]*(?:[,\n][ \t>|?•*]*){0,2}" + Segment + @"(?=[ \t]*(?:[,\n.?!;)]|$))){0,6}";
+    // A segment that ends in a postal code may run on into the sentence ("..., Gdańsk, Poland 52096 last night").
+    private const string Tail = @"(?:[ \t]*[,\n][ \t>|?•*]*(?:[,\n][ \t>|?•*]*){0,2}" + Segment + @"(?=[ \t]*(?:[,\n.?!;)]|$)|(?<=\d)[ \t]+\p{Ll})){0,6}";
 
     // "... Apt. 5 Tamsworth Oregon", "... Suite 12 Marbury VIC", "... Drive Harrowfield South Africa": a one-line address runs on into its
     // city, region and country without a comma. Only capitalised words (or a state code or postal code) up to the end of the line, a

@@ -52,7 +52,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         "wife husband son sons daughter daughters dtr dau mother mom father dad sister sis brother bro niece nephew friend aunt uncle grandson " +
         "granddaughter grandaughter grandmother grandfather grandma grandpa cousin fiance fiancee partner girlfriend boyfriend spouse neighbor " +
         "neighbour hcp proxy poa guardian son-in-law daughter-in-law dtr-in-law sister-in-law brother-in-law stepson stepdaughter caregiver " +
-        "companion roommate named name:");
+        "companion roommate kid kids named name:");
 
     private static readonly WordSet Verbs = Set(
         "per spoke talked talk speak speaking talking called paged seen contacted discussed met informed notified consult consulted " +
@@ -180,7 +180,44 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             lineStart = k;
         }
 
+        ExtendLeft(text, all, spans, firstSpan);
         Propagate(text, all, spans, firstSpan);
+    }
+
+    /// <summary>
+    /// "Tosh Ravnsborg", "Vide A. Lindqvist": a capitalised given name, or a word no list knows, right before a found name
+    /// ("A. Lindqvist", "Ravnsborg") belongs to it. Stop words, clinical words and sentence-initial English words stay out.
+    /// </summary>
+    private void ExtendLeft(string text, Span<Token> t, List<PhiSpan> spans, int firstSpan)
+    {
+        var count = spans.Count;
+        for (var s = firstSpan; s < count; s++)
+        {
+            var span = spans[s];
+            if (span.Type != PhiType.Name)
+            {
+                continue;
+            }
+
+            var k = FindToken(t, span.Start, byEnd: false);
+            if (k <= 0 || t[k].Start != span.Start || !(t[k].Title || t[k].Initial && char.IsUpper(text[t[k].Start])) || !Joined(text, t[k - 1], t[k]))
+            {
+                continue;
+            }
+
+            ref var left = ref t[k - 1];
+            if (!left.Title || left.Stop || IsClinical(left.Kind) || left.End - left.Start < 3 || !PlainWord(Word(text, left)))
+            {
+                continue;
+            }
+
+            var given = (left.Kind & WordKind.FirstName) != 0 && (left.Kind & WordKind.English) == 0;
+            var unknown = left.Kind == WordKind.None && !LooksClinical(Word(text, left)) && !IsMisspelling(Word(text, left));
+            if (given || unknown)
+            {
+                spans.Add(new PhiSpan(left.Start, span.End, PhiType.Name, span.Confidence));
+            }
+        }
     }
 
     /// <summary>
@@ -334,6 +371,11 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             else if (Verbs.Contains(word))
             {
                 TakeNameAfter(text, t, i, mode, spans, strong: false, verb: true);
+            }
+
+            if (word.Equals("with", StringComparison.OrdinalIgnoreCase))
+            {
+                LowerCaseNameAfterWith(text, t, i, spans);
             }
 
             if (IsCredential(text, t, i, word))
@@ -1304,13 +1346,42 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             {
                 spans.Add(ExtendName(text, t, i, mode, 0.6));
             }
-            else if (first && tok.Title && (tok.Kind & WordKind.Eponym) == 0 && i + 1 < t.Length && Joined(text, tok, t[i + 1]) && PersonVerbs.Contains(Word(text, t[i + 1])))
+            else if (first && tok.Title && (tok.Kind & WordKind.Eponym) == 0 && i + 1 < t.Length && Joined(text, tok, t[i + 1])
+                && (PersonVerbs.Contains(Word(text, t[i + 1])) || IsFrom(text, t, i + 1)))
             {
                 // "Sandy lives on ...", "Sonny began writing ...": a given name, even an English word, as the subject of a person's verb.
                 spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Name, 0.6));
             }
-            else if (first && tok.Title && (tok.Kind & WordKind.Eponym) == 0 && Vocative(text, tok))
+            else if (tok.Title && (tok.Kind & WordKind.Eponym) == 0 && SpeakerLabel(text, tok)
+                && (first || last || tok.Kind == WordKind.None && tok.End - tok.Start >= 3 && PlainWord(Word(text, tok)) && !LooksClinical(Word(text, tok))
+                    && (LooksLikeSurname(Word(text, tok)) || QuoteAfterColon(text, tok.End)) && !IsMisspelling(Word(text, tok))))
             {
+                // "Ingrid: Where were you?", "Radomir: \"I'm here\"": a name at the start of a line or sentence that labels what
+                // someone said. Section headers ("Plan:", "Neuro:") are English or clinical words, and unknown headers need a quote
+                // or a surname's shape.
+                spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Name, 0.6));
+            }
+            else if (tok.Title && LeadingVocative(text, t, i)
+                && (first || tok.Kind == WordKind.None && tok.End - tok.Start >= 4 && PlainWord(Word(text, tok)) && !LooksClinical(Word(text, tok)) && !IsMisspelling(Word(text, tok))))
+            {
+                // "Radomir, can you call me back?": a name opening a sentence and set off by a comma before a question or request.
+                spans.Add(ExtendName(text, t, i, mode, 0.6));
+            }
+            else if (tok.Title && i > 0 && GivingVerbs.Contains(Word(text, t[i - 1])) && Joined(text, t[i - 1], tok) && i + 1 < t.Length && Joined(text, tok, t[i + 1])
+                && Possessives.Contains(Word(text, t[i + 1])) && (first || last || tok.Kind == WordKind.None && tok.End - tok.Start >= 4 && !LooksClinical(Word(text, tok))))
+            {
+                // "had given Ottilie his number", "told Vasco her plans": the person who receives something of someone's.
+                spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Name, 0.6));
+            }
+            else if (CoordinatedSubjects(text, t, i) is var partner and >= 0)
+            {
+                // "Okonjo and Vasquez were ...": two capitalised name-like words joined by "and" as the subject of a plural verb.
+                spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Name, 0.55));
+                spans.Add(new PhiSpan(t[partner].Start, t[partner].End, PhiType.Name, 0.55));
+            }
+            else if (first && tok.Title && Vocative(text, tok))
+            {
+                // Eponyms too: "sign" or "clamp" never sits between a comma and a question mark ("Remember me, Kelly?").
                 // "Don't be late, Rosalind!", "Is that you, Hortense?": a given name between a comma and the end of an exclamation or question.
                 spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Name, 0.6));
             }
@@ -1617,6 +1688,121 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
 
         return false;
+    }
+
+    /// <summary>"Ingrid: Where ...", "Ingrid:\"I'm ...": the word starts a line or sentence and a colon, then speech, follows.</summary>
+    private static bool SpeakerLabel(string text, in Token tok)
+    {
+        if (tok.End >= text.Length || text[tok.End] != ':' || !(LineStart(text, tok.Start) || LastNonSpace(text, tok.Start) is '.' or '!' or '?' or '"'))
+        {
+            return false;
+        }
+
+        var k = tok.End + 1;
+        while (k < text.Length && text[k] == ' ')
+        {
+            k++;
+        }
+
+        return k < text.Length && (char.IsUpper(text[k]) || text[k] is '"' or '\u201C') && k - tok.End <= 2;
+    }
+
+    private static bool QuoteAfterColon(string text, int colon)
+    {
+        var k = colon + 1;
+        while (k < text.Length && text[k] == ' ')
+        {
+            k++;
+        }
+
+        return k < text.Length && text[k] is '"' or '\u201C';
+    }
+
+    private static bool SubjectPart(in Token tok) =>
+        tok.Title && !tok.Stop && !IsClinical(tok.Kind) && (IsNameWord(tok.Kind) || (tok.Kind & WordKind.English) == 0);
+
+    private static readonly WordSet PluralPersonVerbs = Set("were are have had met married said told");
+
+    /// <summary>
+    /// The partner of <paramref name="i"/> in "A and B were ...", where both are capitalised name parts, at least one a listed
+    /// given name or surname or shaped like a surname, and neither ends like a drug ("Vanc and Zosyn were held" stays).
+    /// </summary>
+    private static int CoordinatedSubjects(string text, Span<Token> t, int i)
+    {
+        var and = i + 1;
+        var b = i + 2;
+        if (b + 1 >= t.Length || !Word(text, t[and]).Equals("and", StringComparison.Ordinal) || !Joined(text, t[i], t[and]) || !Joined(text, t[and], t[b])
+            || !Joined(text, t[b], t[b + 1]) || !PluralPersonVerbs.Contains(Word(text, t[b + 1])))
+        {
+            return -1;
+        }
+
+        // Eponyms are allowed here: a plural verb right after the pair leaves no room for "sign" or "disease".
+        if (!SubjectPart(t[i]) || !SubjectPart(t[b]) || !UnknownLooksLikeName(text, t[i]) || !UnknownLooksLikeName(text, t[b]))
+        {
+            return -1;
+        }
+
+        var vouched = IsNameWord(t[i].Kind) || IsNameWord(t[b].Kind) || LooksLikeSurname(Word(text, t[i])) || LooksLikeSurname(Word(text, t[b]));
+        return vouched ? b : -1;
+    }
+
+    /// <summary>
+    /// "consult with ilse m vandersloot", "follow up with teodor quarrie": after "with", a lower-case given name, an optional
+    /// initial and a surname that is listed or that no list knows ("with heparin drip", "with frank blood" have no such pair).
+    /// </summary>
+    private void LowerCaseNameAfterWith(string text, Span<Token> t, int i, List<PhiSpan> spans)
+    {
+        var g = i + 1;
+        if (g + 1 >= t.Length || !Joined(text, t[i], t[g]) || t[g].Title || t[g].Upper || t[g].Stop || (t[g].Kind & WordKind.FirstName) == 0
+            || IsClinical(t[g].Kind) || t[g].End - t[g].Start < 3)
+        {
+            return;
+        }
+
+        var s = g + 1;
+        if (!Joined(text, t[g], t[s]))
+        {
+            return;
+        }
+
+        if (t[s].Initial && s + 1 < t.Length && Joined(text, t[s], t[s + 1]))
+        {
+            s++;
+        }
+
+        ref var surname = ref t[s];
+        if (surname.Title || surname.Upper || surname.Stop || surname.Initial || IsClinical(surname.Kind) || surname.End - surname.Start < 4 || !PlainWord(Word(text, surname)))
+        {
+            return;
+        }
+
+        var listed = IsNameWord(surname.Kind) && (surname.Kind & WordKind.English) == 0;
+        var unknown = surname.Kind == WordKind.None && !LooksClinical(Word(text, surname)) && !IsMisspelling(Word(text, surname));
+        if (listed || unknown)
+        {
+            spans.Add(new PhiSpan(t[g].Start, surname.End, PhiType.Name, 0.65));
+        }
+    }
+
+    /// <summary>"is from", "was born": the subject of these is a person (or a place, which the gazetteer check before it has taken).</summary>
+    private static bool IsFrom(string text, Span<Token> t, int k) =>
+        k + 1 < t.Length && NameCueIs.Contains(Word(text, t[k])) && Joined(text, t[k], t[k + 1])
+        && (Word(text, t[k + 1]).Equals("from", StringComparison.Ordinal) || Word(text, t[k + 1]).Equals("born", StringComparison.Ordinal));
+
+    private static readonly WordSet GivingVerbs = Set("given gave give gives giving handed hand sent send showed show told tell asked ask");
+    private static readonly WordSet Possessives = Set("his her their");
+    private static readonly WordSet RequestOpeners = Set("can could would will please do did are were have is i we you");
+
+    /// <summary>"Radomir, can I ...", "Ottilie, please ...": the token opens a line or sentence, a comma follows, then a request word.</summary>
+    private static bool LeadingVocative(string text, Span<Token> t, int i)
+    {
+        if (i + 1 >= t.Length || t[i].End >= text.Length || text[t[i].End] != ',' || !(LineStart(text, t[i].Start) || LastNonSpace(text, t[i].Start) is '.' or '!' or '?' or '"'))
+        {
+            return false;
+        }
+
+        return t[i + 1].Start - t[i].End <= 2 && RequestOpeners.Contains(Word(text, t[i + 1])) && !t[i + 1].Upper;
     }
 
     private static bool LineStart(string text, int start)

@@ -51,6 +51,11 @@ internal static partial class StructuredRecognizer
     [GeneratedRegex(@"\b" + Weekday + @"(?:(?:the\s+)?(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?:\s+of)?[\s-]+" + Month + @"\b\.?(?:,?[\s-]+(?:(?:19|20)\d{2}|'\d{2})|,\s*\d{2}(?![\d:/.]))?|" + Month + @"\b\.?[\s-]+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b" + NotUnit + @"(?:,?\s+(?:19|20)\d{2})?|" + Month + @"\b\.?,?\s+(?:of\s+)?(?:19|20)\d{2})\b", Ci)]
     private static partial Regex TextDate();
 
+    // Abbreviated years in a history list: "CABG '09", "appendectomy in 97'". The leading apostrophe stands after a space or bracket and
+    // before no unit or closing quote ("'10 mg'" is a quoted dose); the trailing one only after "in" ("ambulated 50'" is feet).
+    [GeneratedRegex(@"(?<=[\s(,])['\u2019](?<v>\d{2})(?![\d'\u2019]|\s*(?:mg|mcg|cc|ml|units?|%|x\b))|\bin\s+(?<v>\d{2})['\u2019](?=[\s.,;)]|$)", Ci)]
+    private static partial Regex AbbreviatedYear();
+
     [GeneratedRegex(@"\b(?:January|February|April|June|July|August|September|October|November|December|JANUARY|FEBRUARY|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|Christmas|Thanksgiving|CHRISTMAS|THANKSGIVING|christmas|thanksgiving)\b", Cs)]
     private static partial Regex BareMonth();
 
@@ -410,6 +415,7 @@ internal static partial class StructuredRecognizer
         AddMatches(TextDate(), text, spans, PhiType.Date, 0.9);
         AddMatches(BareMonth(), text, spans, PhiType.Date, 0.6);
         AddValueMatches(OrdinalDay(), text, spans, PhiType.Date, 0.6);
+        AddValueMatches(AbbreviatedYear(), text, spans, PhiType.Date, 0.6);
     }
 
     [GeneratedRegex(@"^(?:murmur|strength|pain|scale|sem|hsm|systolic|diastolic|holosystolic|motor|grip|power|reflex|vision|bilat|extremit|ue|le|ext|muscle|tab|tablet|ns|dose|amp|cup|inch|way|pulse|dp|pt pulse|edema|score|gcs|apgar|hrs?\b|hours?|up\b|positive|pos\b|neg|bottles?|btls?|bcx|bl\b|bld|blood\s+c|cx|of\b|amps?\b|nph|strength|dose|units?\b)", Ci)]
