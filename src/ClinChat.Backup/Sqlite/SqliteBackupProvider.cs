@@ -33,8 +33,7 @@ public sealed class SqliteBackupProvider(string databasePath, TimeProvider time)
         await using (var source = await OpenAsync(_databasePath, SqliteOpenMode.ReadWrite, cancellationToken))
         {
             await using var destination = await OpenAsync(snapshotPath, SqliteOpenMode.ReadWriteCreate, cancellationToken);
-            // One step (all pages) under one read transaction: a consistent snapshot, and WAL writers are not blocked.
-            await Task.Run(() => source.BackupDatabase(destination), cancellationToken);
+            await CopyPagesAsync(source, destination, cancellationToken);
         }
 
         await using (var snapshot = await OpenAsync(snapshotPath, SqliteOpenMode.ReadWrite, cancellationToken))
@@ -42,6 +41,27 @@ public sealed class SqliteBackupProvider(string databasePath, TimeProvider time)
             // A self-contained file (rollback journal mode) hashes the same whenever it is opened; the store sets WAL again on start.
             await ScalarAsync(snapshot, "PRAGMA journal_mode=DELETE;", cancellationToken);
             return await FactsAsync(snapshot, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// One step (all pages) under one read transaction: a consistent snapshot, and WAL writers are not blocked. The
+    /// backup API does not wait on a busy database the way statements do (no busy handler for the source), so a
+    /// momentary lock (another connection's checkpoint) is retried with a short back-off for up to about 15 seconds.
+    /// </summary>
+    private static async Task CopyPagesAsync(SqliteConnection source, SqliteConnection destination, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Task.Run(() => source.BackupDatabase(destination), cancellationToken);
+                return;
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 && attempt < 30)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(50 * attempt, 1000)), cancellationToken);
+            }
         }
     }
 
