@@ -105,8 +105,34 @@ public sealed class PostgresServer : IAsyncDisposable
             "-D", data, "-U", User, "--pwfile", passwordFile, "-A", "scram-sha-256", "-E", "UTF8", "--locale", "C", "--no-sync"));
 
         Port = LocalProcess.FreePort();
+        await RunServerAsync();
+    }
+
+    private string DataDirectory => Path.Combine(_folder, "data");
+
+    /// <summary>Stops the server (fast shutdown: connections are cut, data stays); <see cref="RestartAsync"/> brings it back on the same port.</summary>
+    public async Task StopAsync()
+    {
+        if (_server is { HasExited: false })
+        {
+            await LocalProcess.RunAsync(AsServerUser("pg_ctl"), ServerUserArguments("pg_ctl", "stop", "-D", DataDirectory, "-m", "fast", "-w"));
+            await _server.WaitForExitAsync();
+        }
+
+        _server?.Dispose();
+        _server = null;
+    }
+
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await RunServerAsync();
+    }
+
+    private async Task RunServerAsync()
+    {
         (_server, _output) = LocalProcess.StartServer(AsServerUser("postgres"), ServerUserArguments("postgres",
-            "-D", data, "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", _folder,
+            "-D", DataDirectory, "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", _folder,
             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
             "-c", "max_connections=300", "-c", "shared_buffers=64MB"));
         await WaitUntilAcceptingAsync();
