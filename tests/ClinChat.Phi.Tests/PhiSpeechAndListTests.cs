@@ -108,4 +108,28 @@ public sealed class PhiSpeechAndListTests(DetectorFixture fixture)
     [InlineData("Lungs, can hear crackles at bases.", "Lungs")]
     public void Detect_DrugsAndSignsInTheseShapes_AreNotNames(string text, string words) =>
         SpanAssert.DoesNotFlag(_detector, text, words);
+
+    [Theory]
+    [InlineData(">Ottokar Brisvenka\n>Harrowgate Trading\n>12 Larkspur Road\n>Dunmore 40817", "Ottokar Brisvenka")]
+    [InlineData("teodor quarrington\n\nward clerk\n\nphone:\n0391 2284 1190", "teodor quarrington")]
+    [InlineData("tazlina vrbensk\nphone: (555) 014-2290", "tazlina vrbensk")]
+    public void Detect_NameLineAboveContactDetails_FlagsName(string text, string name) =>
+        SpanAssert.Flags(_detector, text, name, PhiType.Name);
+
+    [Theory]
+    [InlineData("Front Desk\nphone: (555) 014-2290", "Front Desk")]
+    [InlineData("Billing Office\n12 Larkspur Road, Dunmore", "Billing Office")]
+    [InlineData("Foley catheter\nphone: (555) 014-2290", "Foley")]
+    public void Detect_HeadingsAboveContactDetails_AreNotNames(string text, string words) =>
+        SpanAssert.DoesNotFlag(_detector, text, words);
+
+    [Theory]
+    [InlineData("Walker began painting late in life.", "Walker")]
+    [InlineData("Kuba, can you check the schedule?", "Kuba")]
+    public void Detect_EponymOrSurnameInPersonShapes_FlagsName(string text, string name) =>
+        SpanAssert.Flags(_detector, text, name, PhiType.Name);
+
+    [Fact]
+    public void Detect_ReceiverFoundOnce_CountsAsANameElsewhereInTheDocument() =>
+        SpanAssert.Flags(_detector, "Hillow had given Hillow his keys.", "Hillow", PhiType.Name);
 }

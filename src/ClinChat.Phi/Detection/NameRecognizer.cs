@@ -161,6 +161,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
             var mode = upper + lower < 40 ? documentMode : ModeOf(upper, lower);
             deadline.Check();
+            ContactBlockName(text, line, spans, firstSpan);
             ScanLine(text, line, mode, spans);
             if (mode == CaseMode.Mixed && (casual || Casual(text, line)))
             {
@@ -1346,10 +1347,10 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             {
                 spans.Add(ExtendName(text, t, i, mode, 0.6));
             }
-            else if (first && tok.Title && (tok.Kind & WordKind.Eponym) == 0 && i + 1 < t.Length && Joined(text, tok, t[i + 1])
+            else if (first && tok.Title && i + 1 < t.Length && Joined(text, tok, t[i + 1])
                 && (PersonVerbs.Contains(Word(text, t[i + 1])) || IsFrom(text, t, i + 1)))
             {
-                // "Sandy lives on ...", "Sonny began writing ...": a given name, even an English word, as the subject of a person's verb.
+                // "Sandy lives on ...", "Sonny began writing ...": a given name, even an English word or an eponym, as the subject of a person's verb.
                 spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Name, 0.6));
             }
             else if (tok.Title && (tok.Kind & WordKind.Eponym) == 0 && SpeakerLabel(text, tok)
@@ -1362,7 +1363,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Name, 0.6));
             }
             else if (tok.Title && LeadingVocative(text, t, i)
-                && (first || tok.Kind == WordKind.None && tok.End - tok.Start >= 4 && PlainWord(Word(text, tok)) && !LooksClinical(Word(text, tok)) && !IsMisspelling(Word(text, tok))))
+                && (first || last || tok.Kind == WordKind.None && tok.End - tok.Start >= 4 && PlainWord(Word(text, tok)) && !LooksClinical(Word(text, tok)) && !IsMisspelling(Word(text, tok))))
             {
                 // "Radomir, can you call me back?": a name opening a sentence and set off by a comma before a question or request.
                 spans.Add(ExtendName(text, t, i, mode, 0.6));
@@ -1370,8 +1371,9 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             else if (tok.Title && i > 0 && GivingVerbs.Contains(Word(text, t[i - 1])) && Joined(text, t[i - 1], tok) && i + 1 < t.Length && Joined(text, tok, t[i + 1])
                 && Possessives.Contains(Word(text, t[i + 1])) && (first || last || tok.Kind == WordKind.None && tok.End - tok.Start >= 4 && !LooksClinical(Word(text, tok))))
             {
-                // "had given Ottilie his number", "told Vasco her plans": the person who receives something of someone's.
-                spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Name, 0.6));
+                // "had given Ottilie his number", "told Vasco her plans": the person who receives something of someone's. The cue is
+                // strong enough for the word to count elsewhere in the document.
+                spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Name, 0.7));
             }
             else if (CoordinatedSubjects(text, t, i) is var partner and >= 0)
             {
@@ -1803,6 +1805,92 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
 
         return t[i + 1].Start - t[i].End <= 2 && RequestOpeners.Contains(Word(text, t[i + 1])) && !t[i + 1].Upper;
+    }
+
+    /// <summary>
+    /// A contact block or letterhead: a line holding only a two- or three-word name ("Ilse M. Vandersloot", ">teodor quarrie"),
+    /// followed within a few lines by an address, phone, fax or e-mail already found. Every word looks like a name part (no stop,
+    /// clinical or medical word, one case throughout) and at least one is a non-English given name or surname or a word no
+    /// list knows; "Front Desk" or "Billing Office" above a phone number are English words.
+    /// </summary>
+    private void ContactBlockName(string text, Span<Token> line, List<PhiSpan> spans, int firstSpan)
+    {
+        if (line.Length is < 2 or > 3 || !LineStart(text, line[0].Start) || !LineEndsAt(text, line[^1].End))
+        {
+            return;
+        }
+
+        var vouched = false;
+        int titles = 0, uppers = 0, lowers = 0, words = 0;
+        for (var k = 0; k < line.Length; k++)
+        {
+            ref var tok = ref line[k];
+            if (k > 0 && !Joined(text, line[k - 1], tok))
+            {
+                return;
+            }
+
+            if (tok.Initial)
+            {
+                continue;
+            }
+
+            if (tok.Stop || IsClinical(tok.Kind) || tok.End - tok.Start < 2 || !PlainWord(Word(text, tok)))
+            {
+                return;
+            }
+
+            words++;
+            titles += tok.Title ? 1 : 0;
+            uppers += tok.Upper ? 1 : 0;
+            lowers += !tok.Title && !tok.Upper && tok.UpperCount == 0 ? 1 : 0;
+            vouched |= IsNameWord(tok.Kind) && (tok.Kind & WordKind.English) == 0
+                // The contact details after the line vouch more than a word's distance from an English word ("Lantos", "santos").
+                || tok.Kind == WordKind.None && tok.End - tok.Start >= 4 && !LooksClinical(Word(text, tok));
+        }
+
+        if (words < 2 || !vouched || !(titles == words || uppers == words || lowers == words))
+        {
+            return;
+        }
+
+        // The contact details follow within eight line breaks (blank lines and field labels stand between) and 250 characters.
+        var end = line[^1].End;
+        var limit = end;
+        for (var lines = 0; lines < 8 && limit < text.Length && limit - end < 250; limit++)
+        {
+            if (text[limit] == '\n')
+            {
+                lines++;
+            }
+        }
+
+        for (var s = 0; s < firstSpan; s++)
+        {
+            if (spans[s].Start >= end && spans[s].Start < limit && spans[s].Type is PhiType.Location or PhiType.Phone or PhiType.Fax or PhiType.Email)
+            {
+                spans.Add(new PhiSpan(line[0].Start, end, PhiType.Name, 0.6));
+                return;
+            }
+        }
+    }
+
+    private static bool LineEndsAt(string text, int end)
+    {
+        for (var k = end; k < text.Length; k++)
+        {
+            if (text[k] == '\n')
+            {
+                return true;
+            }
+
+            if (!char.IsWhiteSpace(text[k]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool LineStart(string text, int start)
