@@ -4,6 +4,7 @@ using ClinChat.Hosting;
 using ClinChat.Phi;
 using ClinChat.Retrieval.Search;
 using ClinChat.Database;
+using ClinChat.Redis;
 using ClinChat.Storage.Database;
 
 namespace ClinChat.Cli;
@@ -33,7 +34,8 @@ internal static class CliServices
             .AddSingleton(configuration)
             .AddLogging()
             .AddMetrics()
-            .AddStoreDatabase(configuration, options.DataDirectory);
+            .AddStoreDatabase(configuration, options.DataDirectory)
+            .AddRedisChangePublisher(configuration);
         if (ranking is not null)
         {
             collection.AddSingleton(ranking);

@@ -1,3 +1,4 @@
+using ClinChat.Hosting;
 using ClinChat.Retrieval.Embeddings;
 using ClinChat.Retrieval.Indexing;
 using ClinChat.Retrieval.Knowledge;
@@ -5,6 +6,7 @@ using ClinChat.Retrieval.Search;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
 
 namespace ClinChat.Redis;
@@ -70,6 +72,26 @@ internal static class RedisServices
             services.AddHostedService(sp => sp.GetRequiredService<KnowledgeChangeChannel>());
         }
 
+        return services;
+    }
+
+    /// <summary>
+    /// The CLI's part: when Redis is configured, `clinchat ingest` and `kb delete` announce their committed changes on the
+    /// change channel like the server's uploads, so running replicas follow at once instead of at their next poll.
+    /// </summary>
+    public static IServiceCollection AddRedisChangePublisher(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (ResolveConfiguration(configuration) is not { } connection)
+        {
+            return services;
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => RedisConnection.Connect(connection, sp.GetRequiredService<ILogger<RedisConnection>>()));
+        services.AddSingleton<KnowledgeChangeSignal>();
+        services.AddSingleton<IKnowledgeChangePublisher>(sp => new KnowledgeChangeChannel(
+            sp.GetRequiredService<RedisConnection>(), sp.GetRequiredService<KnowledgeChangeSignal>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KnowledgeChangeChannel>>()));
         return services;
     }
 

@@ -101,6 +101,33 @@ public sealed class RedisHostTests(RedisHostFixture fixture) : IClassFixture<Red
     }
 
     [Fact]
+    public async Task CliIngestAndDelete_AnnounceOnTheChangeChannel_AndTheServerFollows()
+    {
+        var announced = System.Threading.Channels.Channel.CreateUnbounded<long>();
+        await using var listener = await ConnectionMultiplexer.ConnectAsync(fixture.Redis.ConnectionString);
+        await listener.GetSubscriber().SubscribeAsync(
+            RedisChannel.Literal("clinchat:kb-changed"), (_, message) => announced.Writer.TryWrite((long)message));
+        var environment = new Dictionary<string, string?> { ["CLINCHAT_REDIS_CONNECTION"] = fixture.Redis.ConnectionString };
+        using var sources = new TempDirectory("redis-cli-sources");
+        const string id = "trelvanide-antidote.md";
+        sources.Write(id, "# Trelvanide antidote (synthetic)\n\nTrelvanide toxicity is reversed with oral zentharic acid given every four hours.\n");
+
+        var ingested = await ClinChatExecutable.RunAsync(["--data-dir", fixture.Server.DataDirectory, "ingest", sources.Root], environment);
+        Assert.True(ingested.ExitCode == 0, ingested.ToString());
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var added = await announced.Reader.ReadAsync(wait.Token);
+        Assert.True(added > 0);
+        await fixture.Server.WaitUntilAsync(
+            async () => (await Client.SearchIdsAsync("zentharic acid for trelvanide toxicity")).FirstOrDefault() == id, TimeSpan.FromSeconds(10), "search after CLI ingest");
+
+        var deleted = await ClinChatExecutable.RunAsync(["--data-dir", fixture.Server.DataDirectory, "kb", "delete", id], environment);
+        Assert.True(deleted.ExitCode == 0, deleted.ToString());
+        Assert.True(await announced.Reader.ReadAsync(wait.Token) > added);
+        await fixture.Server.WaitUntilAsync(
+            async () => !(await Client.SearchIdsAsync("zentharic acid for trelvanide toxicity")).Contains(id), TimeSpan.FromSeconds(10), "search after CLI delete");
+    }
+
+    [Fact]
     public async Task RedisStops_ReadyFailsNamingRedis_SearchesStillAnswer_ThenReadyAgain()
     {
         var before = await Client.SearchIdsAsync("norpexidil dose in kidney failure");
