@@ -116,6 +116,9 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     private static readonly WordSet PersonVerbs = Set(
         "said says told asked shouted replied answered lives lived spent began begins wrote writes works worked died married thinks thought loves loved");
 
+    private static readonly WordSet Modals = Set("can could would will may");
+    private static readonly WordSet RequestPronouns = Set("i you we");
+    private static readonly WordSet ObjectPronouns = Set("him her them");
     private static readonly WordSet Coordinators = Set("and &");
 
     private static readonly WordSet UnitWords = Set("mg mcg cc ml l units unit u hrs hr h min mins kg g meq mmol x times days weeks mos months yrs years liters lpm");
@@ -330,7 +333,8 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
             // "Ms." binds across its period only where case is informative: "MS. ALERT" in capitals is mental status.
             if (AmbiguousTitles.Contains(word) && i + 1 < n && Joined(text, t[i], t[i + 1])
-                && (!text.AsSpan(t[i].End, t[i + 1].Start - t[i].End).Contains('.') || mode == CaseMode.Mixed && t[i].Title && t[i + 1].Title)
+                && (!text.AsSpan(t[i].End, t[i + 1].Start - t[i].End).Contains('.')
+                    || mode == CaseMode.Mixed && t[i + 1].Title && (t[i].Title || (t[i + 1].Kind & WordKind.English) == 0))
                 && NameLike(t[i + 1], mode, vouched: false))
             {
                 TakeNameAfter(text, t, i, mode, spans, strong: true);
@@ -379,6 +383,23 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 LowerCaseNameAfterWith(text, t, i, spans);
             }
 
+            if (word.Equals("named", StringComparison.OrdinalIgnoreCase) && i + 2 < n && ObjectPronouns.Contains(Word(text, t[i + 1])) && Joined(text, t[i], t[i + 1]))
+            {
+                // "She named him Teodor": the name given to a person, even where it is also an English word.
+                TakeNameAfter(text, t, i + 1, mode, spans, strong: true);
+            }
+
+            if (i + 2 < n && text.AsSpan(t[i].End, t[i + 1].Start - t[i].End).Trim(' ') is "," && Modals.Contains(Word(text, t[i + 1]))
+                && RequestPronouns.Contains(Word(text, t[i + 2])) && SentenceStart(text, t[i].Start))
+            {
+                VocativeBeforeRequest(text, t, i, mode, spans);
+            }
+
+            if (word.Equals("why", StringComparison.OrdinalIgnoreCase))
+            {
+                SubjectOfWhyQuestion(text, t, i, mode, spans);
+            }
+
             if (IsCredential(text, t, i, word))
             {
                 TakeNameBefore(text, t, i, mode, spans);
@@ -424,13 +445,149 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             DictionaryName(text, t, i, mode, spans);
         }
 
+        ColonList(text, t, mode, spans, firstSpan);
         Coordinate(text, t, mode, spans, firstSpan);
+    }
+
+    /// <summary>
+    /// "Ottokar, can I ask you something?": a capitalised word that opens the sentence, followed by a comma and a request
+    /// ("can I", "could you"), is the person addressed. Words any list knows as English or clinical stay out ("Doctor, can you").
+    /// </summary>
+    private static void VocativeBeforeRequest(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans)
+    {
+        ref var tok = ref t[i];
+        var w = Word(text, tok);
+        if (tok.Stop || tok.Initial || w.Length < 3 || IsClinical(tok.Kind) || mode == CaseMode.Mixed && !tok.Title || Relations.Contains(w) || Titles.Contains(w)
+            || Greetings.Contains(w) || (tok.Kind & (WordKind.English | WordKind.Eponym)) != 0 && !IsNameWord(tok.Kind))
+        {
+            return;
+        }
+
+        spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Name, 0.6));
+    }
+
+    /// <summary>
+    /// "Why is Brunhilde so quiet?": the subject of "why is/was X so ..." is a person. The word must be capitalised in mixed text and
+    /// not a known English or clinical word ("Why is Lasix so expensive?" names a drug the clinical list knows).
+    /// </summary>
+    private static void SubjectOfWhyQuestion(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans)
+    {
+        if (i + 3 >= t.Length || !NameCueIs.Contains(Word(text, t[i + 1])) || !Word(text, t[i + 3]).Equals("so", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        ref var tok = ref t[i + 2];
+        var w = Word(text, tok);
+        if (tok.Stop || tok.Initial || IsClinical(tok.Kind) || mode == CaseMode.Mixed && !tok.Title || !Joined(text, t[i + 1], tok) || !Joined(text, tok, t[i + 3])
+            || Relations.Contains(w) || Titles.Contains(w) || (tok.Kind & (WordKind.English | WordKind.Eponym)) != 0 && !IsNameWord(tok.Kind))
+        {
+            return;
+        }
+
+        spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Name, 0.6));
+    }
+
+    /// <summary>
+    /// "Our founders: Okonkwo, Graves and Reed.": a list of single capitalised words after a colon, closed by "and" and the end of the
+    /// phrase, in which one member is already a found name, is a list of names, even where a member is also an English word.
+    /// Clinical words, stop words, relatives and titles break the list ("Meds: Lasix, Coumadin and Digoxin" never qualifies).
+    /// </summary>
+    private static void ColonList(string text, Span<Token> t, CaseMode mode, List<PhiSpan> spans, int firstSpan)
+    {
+        if (mode != CaseMode.Mixed || spans.Count == firstSpan)
+        {
+            return;
+        }
+
+        var count = spans.Count;
+        for (var i = 1; i < t.Length; i++)
+        {
+            if (text.AsSpan(t[i - 1].End, t[i].Start - t[i - 1].End).Trim(' ') is not ":")
+            {
+                continue;
+            }
+
+            // Members are separated by "," and the last one by "and" / ", and"; the list ends the phrase.
+            var members = new List<int>(4);
+            var j = i;
+            var closed = false;
+            while (j < t.Length && members.Count < 8)
+            {
+                ref var tok = ref t[j];
+                var w = Word(text, tok);
+                // A surname or eponym the medical list also knows ("Graves") is still a surname here; other clinical words break the list.
+                if (!tok.Title || tok.Stop || tok.Initial || IsClinical(tok.Kind) && (tok.Kind & WordKind.Eponym) == 0 && !IsNameWord(tok.Kind) || Relations.Contains(w) || Titles.Contains(w) || Credentials.Contains(w))
+                {
+                    break;
+                }
+
+                members.Add(j);
+                if (closed)
+                {
+                    break;
+                }
+
+                if (j + 1 >= t.Length)
+                {
+                    break;
+                }
+
+                var gap = text.AsSpan(tok.End, t[j + 1].Start - tok.End).Trim(' ');
+                if (gap is "" or "," && Coordinators.Contains(Word(text, t[j + 1])) && j + 2 < t.Length
+                    && text.AsSpan(t[j + 1].End, t[j + 2].Start - t[j + 1].End).Trim(' ').IsEmpty)
+                {
+                    closed = true;
+                    j += 2;
+                }
+                else if (gap is ",")
+                {
+                    j++;
+                }
+                else
+                {
+                    break;
+                }
+            }
+
+            if (!closed || members.Count < 2 || !EndsPhrase(text, t[members[^1]].End))
+            {
+                continue;
+            }
+
+            var anyFound = false;
+            foreach (var m in members)
+            {
+                anyFound |= Covered(spans, firstSpan, count, t[m].Start, t[m].End);
+            }
+
+            if (anyFound)
+            {
+                foreach (var m in members)
+                {
+                    spans.Add(new PhiSpan(t[m].Start, t[m].End, PhiType.Name, 0.6));
+                }
+            }
+        }
+    }
+
+    private static bool Covered(List<PhiSpan> spans, int from, int to, int start, int end)
+    {
+        for (var s = from; s < to; s++)
+        {
+            if (spans[s].Type == PhiType.Name && spans[s].Start <= start && spans[s].End >= end)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static ReadOnlySpan<char> Word(string text, in Token token) => text.AsSpan(token.Start, token.End - token.Start);
 
     /// <summary>"Amara's daughter", "VIKTOR'S WIFE": the owner of a relative is a person (the possessive ending stays outside the span).</summary>
-    private static void PossessorOfRelative(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans)
+    private void PossessorOfRelative(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans)
     {
         ref var owner = ref t[i - 1];
         var w = Word(text, owner);
@@ -441,6 +598,8 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
 
         var name = w[..^2];
+        // "Bartholomew's": the lexicon may know the possessive form as an English word; the stem decides.
+        owner.Kind |= lexicon.Classify(name);
         if (StopWords.Contains(name) || Relations.Contains(name) || Titles.Contains(name) || IsClinical(owner.Kind) || (owner.Kind & WordKind.Eponym) != 0 && !IsNameWord(owner.Kind))
         {
             return;
