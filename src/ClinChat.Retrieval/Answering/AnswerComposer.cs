@@ -12,7 +12,10 @@ namespace ClinChat.Retrieval.Answering;
 /// Evidence is the better of the top hit's dense similarity and a blend with the share of the question's content terms
 /// its passage contains; below <see cref="AnswerOptions.MinEvidence"/> ClinChat abstains.
 /// </remarks>
-public sealed class AnswerComposer(ClinicalAnalyzer analyzer, AnswerOptions options)
+/// <param name="rarity">How specific a question term is in the knowledge base (<see cref="Indexing.LexicalIndex.Rarity"/>);
+/// when given, coverage weighs each term by it, so a question whose specific terms no passage contains ("MMR" in a
+/// base without vaccination cards) is not carried by its common ones ("dose", "children", "age").</param>
+public sealed class AnswerComposer(ClinicalAnalyzer analyzer, AnswerOptions options, Func<string, float>? rarity = null)
 {
     // Words that say what kind of answer is wanted, not what it is about: they should not count as covered content.
     private static readonly HashSet<string> QuestionWords = new(StringComparer.Ordinal)
@@ -133,7 +136,8 @@ public sealed class AnswerComposer(ClinicalAnalyzer analyzer, AnswerOptions opti
 
     /// <summary>
     /// How well the top passages support an answer, 0..1: the dense similarity of the best passage, blended with
-    /// the share of the question's content terms that the best-covering passage (title included) contains.
+    /// the share of the question's content terms that the best-covering passage (title included) contains, each term
+    /// weighted by its rarity in the knowledge base when the composer knows it.
     /// </summary>
     public float Evidence(IReadOnlyList<string> contentTerms, IReadOnlyList<SearchHit> top)
     {
@@ -141,10 +145,13 @@ public sealed class AnswerComposer(ClinicalAnalyzer analyzer, AnswerOptions opti
         var coverage = 0f;
         if (contentTerms.Count > 0)
         {
+            var weights = contentTerms.Select(t => rarity?.Invoke(t) ?? 1f).ToList();
+            var total = weights.Sum();
             foreach (var hit in top)
             {
                 var terms = analyzer.Terms(hit.Title + "\n" + hit.Chunk.Text).ToHashSet(StringComparer.Ordinal);
-                coverage = Math.Max(coverage, contentTerms.Count(terms.Contains) / (float)contentTerms.Count);
+                var covered = contentTerms.Select((t, i) => terms.Contains(t) ? weights[i] : 0f).Sum();
+                coverage = Math.Max(coverage, total > 0 ? covered / total : 0f);
             }
         }
 

@@ -90,6 +90,26 @@ public sealed class LexicalIndex : IDisposable
         }
     }
 
+    /// <summary>
+    /// How specific a term is in this knowledge base: BM25's inverse document frequency over chunk text, highest for a
+    /// term no chunk contains.
+    /// </summary>
+    public float Rarity(string term)
+    {
+        var searcher = _searchers.Acquire();
+        try
+        {
+            var reader = searcher.IndexReader;
+            var documents = reader.NumDocs;
+            var frequency = reader.DocFreq(new Term(TextField, term));
+            return (float)Math.Log(1 + ((documents - frequency + 0.5) / (frequency + 0.5)));
+        }
+        finally
+        {
+            _searchers.Release(searcher);
+        }
+    }
+
     public void Dispose()
     {
         _searchers.Dispose();

@@ -53,7 +53,11 @@ internal static class KnowledgeServices
         services.TryAddSingleton(sp => new QueryExpander(QueryExpander.LoadBuiltInAbbreviations(), DrugBrands(sp)));
         services.TryAddSingleton<HybridSearcher>();
         services.TryAddSingleton(_ => new AnswerOptions { Disclaimer = options.Disclaimer, MinEvidence = options.MinEvidence });
-        services.TryAddSingleton(sp => new AnswerComposer(sp.GetRequiredService<KnowledgeIndex>().Lexical.Analyzer, sp.GetRequiredService<AnswerOptions>()));
+        services.TryAddSingleton(sp =>
+        {
+            var lexical = sp.GetRequiredService<KnowledgeIndex>().Lexical;
+            return new AnswerComposer(lexical.Analyzer, sp.GetRequiredService<AnswerOptions>(), lexical.Rarity);
+        });
         services.TryAddSingleton(_ => new TextChunker(new ChunkingOptions()));
         services.TryAddSingleton<KnowledgeBase>();
         services.TryAddSingleton<AskService>();
