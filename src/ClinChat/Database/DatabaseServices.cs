@@ -13,7 +13,6 @@ namespace ClinChat.Database;
 /// </summary>
 internal static class DatabaseServices
 {
-    public const string ConnectionFileVariable = "CLINCHAT_DB_CONNECTION_FILE";
     public const string ConnectionVariable = "CLINCHAT_DB_CONNECTION";
     public const string ConnectionSetting = "ClinChat:Database:Connection";
 
@@ -29,30 +28,9 @@ internal static class DatabaseServices
             : new SqliteStoreDatabase(new KnowledgeOptions { DataDirectory = dataDirectory }.DatabasePath);
 
     /// <summary>The PostgreSQL connection string, or null for the embedded store. Errors name the setting, never the value.</summary>
-    public static string? ResolveConnection(IConfiguration configuration)
-    {
-        if (configuration[ConnectionFileVariable] is { Length: > 0 } file)
-        {
-            string text;
-            try
-            {
-                text = File.ReadAllText(file).Trim();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new DatabaseConfigurationException(ConnectionFileVariable, $"the file it names cannot be read ({e.GetType().Name}).");
-            }
-
-            return text.Length > 0 ? Validate(ConnectionFileVariable, text) : throw new DatabaseConfigurationException(ConnectionFileVariable, "the file it names is empty.");
-        }
-
-        if (configuration[ConnectionVariable] is { Length: > 0 } inline)
-        {
-            return Validate(ConnectionVariable, inline);
-        }
-
-        return configuration[ConnectionSetting] is { Length: > 0 } setting ? Validate(ConnectionSetting, setting) : null;
-    }
+    public static string? ResolveConnection(IConfiguration configuration) =>
+        ServerConnection.Read(configuration, ConnectionVariable, ConnectionSetting, (name, problem) => new DatabaseConfigurationException(name, problem))
+            is { } found ? Validate(found.Setting, found.Value) : null;
 
     /// <summary>
     /// Embedded store: applies every schema. Server store: checks that <c>clinchat db migrate</c> has applied them, and

@@ -32,7 +32,6 @@ internal sealed class RedisOptions
 /// </summary>
 internal static class RedisServices
 {
-    public const string ConnectionFileVariable = "CLINCHAT_REDIS_CONNECTION_FILE";
     public const string ConnectionVariable = "CLINCHAT_REDIS_CONNECTION";
     public const string ConnectionSetting = "ClinChat:Redis:Connection";
 
@@ -96,30 +95,9 @@ internal static class RedisServices
     }
 
     /// <summary>The parsed Redis configuration, or null for embedded mode. Errors name the setting, never the value.</summary>
-    public static ConfigurationOptions? ResolveConfiguration(IConfiguration configuration)
-    {
-        if (configuration[ConnectionFileVariable] is { Length: > 0 } file)
-        {
-            string text;
-            try
-            {
-                text = File.ReadAllText(file).Trim();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new RedisConfigurationException(ConnectionFileVariable, $"the file it names cannot be read ({e.GetType().Name}).");
-            }
-
-            return text.Length > 0 ? Parse(ConnectionFileVariable, text) : throw new RedisConfigurationException(ConnectionFileVariable, "the file it names is empty.");
-        }
-
-        if (configuration[ConnectionVariable] is { Length: > 0 } inline)
-        {
-            return Parse(ConnectionVariable, inline);
-        }
-
-        return configuration[ConnectionSetting] is { Length: > 0 } setting ? Parse(ConnectionSetting, setting) : null;
-    }
+    public static ConfigurationOptions? ResolveConfiguration(IConfiguration configuration) =>
+        ServerConnection.Read(configuration, ConnectionVariable, ConnectionSetting, (name, problem) => new RedisConfigurationException(name, problem))
+            is { } found ? Parse(found.Setting, found.Value) : null;
 
     private static ConfigurationOptions Parse(string setting, string text)
     {
