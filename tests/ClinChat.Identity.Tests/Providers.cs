@@ -2,20 +2,10 @@ using ClinChat.Testing;
 
 namespace ClinChat.Identity.Tests;
 
-/// <summary>One PostgreSQL server for the whole test assembly; each test takes its own database from it.</summary>
-public sealed class PostgresFixture : IAsyncLifetime
-{
-    public PostgresServer Server { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Server = await PostgresServer.StartAsync();
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
-}
-
 [CollectionDefinition(Name)]
 public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
 {
-    public const string Name = "postgres";
+    public const string Name = PostgresFixture.Collection;
 }
 
 public sealed class SqliteSignInTests : SignInTests

@@ -67,18 +67,8 @@ public sealed class PostgresKnowledgeStoreTests(PostgresFixture postgres) : Know
     }
 }
 
-/// <summary>One PostgreSQL server for the whole test assembly; each test class makes its own database.</summary>
-public sealed class PostgresFixture : IAsyncLifetime
-{
-    public PostgresServer Server { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Server = await PostgresServer.StartAsync();
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
-}
-
 [CollectionDefinition(Name)]
 public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
 {
-    public const string Name = "postgres";
+    public const string Name = PostgresFixture.Collection;
 }

@@ -171,3 +171,19 @@ public sealed class PostgresServer : IAsyncDisposable
         throw new InvalidOperationException($"postgres did not accept connections within 60 s: {last?.Message} {_output()}");
     }
 }
+
+/// <summary>
+/// One PostgreSQL server for a whole test assembly (an xunit collection fixture); each test class takes its own database
+/// from it. xunit finds collection definitions only in the test assembly, so each declares
+/// <c>[CollectionDefinition(PostgresFixture.Collection)] class PostgresCollection : ICollectionFixture&lt;PostgresFixture&gt;</c>.
+/// </summary>
+public sealed class PostgresFixture : Xunit.IAsyncLifetime
+{
+    public const string Collection = "postgres";
+
+    public PostgresServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Server = await PostgresServer.StartAsync();
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}

@@ -1,6 +1,7 @@
 using ClinChat.Storage.Database;
 using ClinChat.Storage.Feedback;
 using ClinChat.Storage.Tests;
+using ClinChat.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace ClinChat.Storage.Tests.Feedback;
