@@ -1,19 +1,13 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using ClinChat.Hosting;
 using ClinChat.Identity;
-using ClinChat.Identity.Users;
 using ClinChat.Security.Audit;
-using ClinChat.Tests.Identity;
 using ClinChat.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClinChat.Tests.Accuracy;
@@ -30,7 +24,7 @@ public sealed class FeedbackHostFixture : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
-    public Dictionary<string, string> Tokens { get; } = [];
+    public Dictionary<string, string> Tokens { get; private set; } = [];
 
     internal AuditTrail Audit => App.Services.GetRequiredService<AuditTrail>();
 
@@ -42,25 +36,8 @@ public sealed class FeedbackHostFixture : IAsyncLifetime
             {"id":"other-1","question":"How is gout treated?","expected":["other-hospital/gout.md"]}
             {"id":"other-2","question":"What is the capital of France?","expected":[]}
             """);
-        App = WebHost.Build(
-            [
-                "--urls", "http://127.0.0.1:0", "--ClinChat:SeedStarterKnowledgeBase=false", "--ClinChat:Security:RateLimitPerMinute=100000",
-                $"--ClinChat:Accuracy:GoldenSetFile={golden}",
-            ],
-            Path.Combine(_data.Root, "data"));
-        await App.StartAsync();
-        var address = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Client = new HttpClient { BaseAddress = new Uri(address) };
-        var accounts = App.Services.GetRequiredService<UserAdministration>();
-        foreach (var role in new[] { Roles.Clinician, Roles.Pharmacist, Roles.Auditor })
-        {
-            var created = (await accounts.CreateAsync(UserOf(role), [role], IdentityTestHost.Password, CancellationToken.None)).Value!;
-            var totp = created.Mfa is null ? null : new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(created.Mfa.Secret)).ComputeTotp();
-            using var login = await Client.PostAsJsonAsync("/api/auth/login", new { username = UserOf(role), password = IdentityTestHost.Password, totp });
-            var body = await login.Content.ReadAsStringAsync();
-            Assert.True(login.IsSuccessStatusCode, body);
-            Tokens[role] = (string)JsonNode.Parse(body)!["access_token"]!;
-        }
+        (App, Client, Tokens) = await InProcessHost.StartAsync(
+            Path.Combine(_data.Root, "data"), [Roles.Clinician, Roles.Pharmacist, Roles.Auditor], UserOf, $"--ClinChat:Accuracy:GoldenSetFile={golden}");
     }
 
     public async Task<(HttpStatusCode Status, string? MediaType, JsonNode? Body)> SendAsync(string method, string path, string? json, string? role)

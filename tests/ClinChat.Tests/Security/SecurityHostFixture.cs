@@ -1,15 +1,9 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-using ClinChat.Hosting;
 using ClinChat.Identity;
-using ClinChat.Identity.Users;
 using ClinChat.Security.Audit;
-using ClinChat.Tests.Identity;
 using ClinChat.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClinChat.Tests.Security;
@@ -26,7 +20,7 @@ public sealed class SecurityHostFixture : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
-    public Dictionary<string, string> Tokens { get; } = [];
+    public Dictionary<string, string> Tokens { get; private set; } = [];
 
     internal AuditTrail Audit => App.Services.GetRequiredService<AuditTrail>();
 
@@ -34,22 +28,7 @@ public sealed class SecurityHostFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App = WebHost.Build(
-            ["--urls", "http://127.0.0.1:0", "--ClinChat:SeedStarterKnowledgeBase=false", "--ClinChat:Security:RateLimitPerMinute=100000"],
-            Data.Root);
-        await App.StartAsync();
-        var address = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Client = new HttpClient { BaseAddress = new Uri(address) };
-        var accounts = App.Services.GetRequiredService<UserAdministration>();
-        foreach (var role in Roles.All)
-        {
-            var created = (await accounts.CreateAsync(UserOf(role), [role], IdentityTestHost.Password, CancellationToken.None)).Value!;
-            var totp = created.Mfa is null ? null : new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(created.Mfa.Secret)).ComputeTotp();
-            using var login = await Client.PostAsJsonAsync("/api/auth/login", new { username = UserOf(role), password = IdentityTestHost.Password, totp });
-            var body = await login.Content.ReadAsStringAsync();
-            Assert.True(login.IsSuccessStatusCode, body);
-            Tokens[role] = (string)JsonNode.Parse(body)!["access_token"]!;
-        }
+        (App, Client, Tokens) = await InProcessHost.StartAsync(Data.Root, Roles.All, UserOf);
     }
 
     public async Task<HttpResponseMessage> SendAsync(string method, string path, object? body, string? role)
