@@ -10,7 +10,7 @@ namespace ClinChat.Phi;
 public sealed class PhiDetector
 {
     /// <summary>Bumped whenever rules or word lists change what is detected.</summary>
-    public const string EngineVersion = "1.6.0";
+    public const string EngineVersion = "1.7.0";
 
     /// <summary>Default time budget per megabyte of text (at least this much for any call): about 20 times the measured cost.</summary>
     public static readonly TimeSpan DefaultTimeoutPerMegabyte = TimeSpan.FromSeconds(20);

@@ -103,6 +103,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     // Words before "in/from/of" that say a place follows: "lives in", "son from", "home in", "flying in from".
     private static readonly WordSet PlaceLeadIns = Set(
         "home back nearby here visiting visit flying fly flew flies drive drove driving trip originally area live lives living resides reside " +
+        "return returns arrive arrives arriving " +
         "moved moving staying stays born raised native returned returning going go went arrived came come comes coming travel traveling travelled " +
         "transfer transferred transfered transferring sent taken admitted discharged house apartment");
 
@@ -185,6 +186,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
 
         ExtendLeft(text, all, spans, firstSpan);
+        ExtendRight(text, all, spans, firstSpan);
         Propagate(text, all, spans, firstSpan);
     }
 
@@ -222,6 +224,88 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 spans.Add(new PhiSpan(left.Start, span.End, PhiType.Name, span.Confidence));
             }
         }
+    }
+
+    /// <summary>
+    /// "wound nurse, Ottoline Brackwater," in a lower-case note, "CONTACTS FENELLA ANN QUIBORNE": a found name runs on over the
+    /// next words written the same way (capitalised after a capitalised name, capitals after capitals) when they are listed given
+    /// names or surnames that are not English, or words no list knows that do not look clinical or misspelt. Case must set
+    /// the words apart: a mixed-case line already judged them, so only lower-case and capitals-only text is extended.
+    /// </summary>
+    private void ExtendRight(string text, Span<Token> t, List<PhiSpan> spans, int firstSpan)
+    {
+        var count = spans.Count;
+        for (var s = firstSpan; s < count; s++)
+        {
+            var span = spans[s];
+            if (span.Type != PhiType.Name)
+            {
+                continue;
+            }
+
+            var k = FindToken(t, span.End, byEnd: true);
+            if (k < 0 || k + 1 >= t.Length || t[k].Initial)
+            {
+                continue;
+            }
+
+            var end = span.End;
+            for (var n = k + 1; n < t.Length && n <= k + 2; n++)
+            {
+                ref var next = ref t[n];
+                var sameCase = t[k].Title && next.Title && LineIsLowerCase(text, next.Start) || t[k].Upper && next.Upper && t[k].End - t[k].Start > 1;
+                var w = Word(text, next);
+                if (!sameCase || text.AsSpan(t[n - 1].End, next.Start - t[n - 1].End) is not " " || next.Stop || IsClinical(next.Kind)
+                    || (next.Kind & WordKind.Eponym) != 0 || w.Length < 3 || !PlainWord(w) || Credentials.Contains(w) || Relations.Contains(w) || Titles.Contains(w))
+                {
+                    break;
+                }
+
+                // A listed name that is also English ("Garvey", "ANN") joins when capitalised in lower-case text, or in capitals when a
+                // surname follows it ("FENELLA ANN QUIBORNE"), never as the last word of capitals ("DR. HOLT FAIR").
+                var listed = IsNameWord(next.Kind) && ((next.Kind & WordKind.English) == 0 || next.Title
+                    || n + 1 < t.Length && t[n + 1].Upper && text.AsSpan(next.End, t[n + 1].Start - next.End) is " " && UnknownName(text, t[n + 1]));
+                if (!listed && !UnknownName(text, next))
+                {
+                    break;
+                }
+
+                end = next.End;
+            }
+
+            if (end > span.End)
+            {
+                spans.Add(new PhiSpan(span.Start, end, PhiType.Name, span.Confidence));
+            }
+        }
+    }
+
+    private bool UnknownName(string text, in Token tok) =>
+        tok.Kind == WordKind.None && !tok.Stop && tok.End - tok.Start >= 3 && PlainWord(Word(text, tok)) && !LooksClinical(Word(text, tok)) && !IsMisspelling(Word(text, tok));
+
+    /// <summary>The line holding <paramref name="at"/> has no capital letter outside single capitalised words, or is in capitals.</summary>
+    private static bool LineIsLowerCase(string text, int at)
+    {
+        var start = at;
+        while (start > 0 && text[start - 1] != '\n')
+        {
+            start--;
+        }
+
+        var end = at;
+        while (end < text.Length && text[end] != '\n')
+        {
+            end++;
+        }
+
+        int upper = 0, lower = 0;
+        foreach (var c in text.AsSpan(start, end - start))
+        {
+            upper += char.IsUpper(c) ? 1 : 0;
+            lower += char.IsLower(c) ? 1 : 0;
+        }
+
+        return upper + lower >= 40 && upper < 0.05 * (upper + lower);
     }
 
     /// <summary>
@@ -420,10 +504,12 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
             FindFacility(text, t, i, word, mode, spans);
 
-            if (PlaceVerbs.Contains(word))
+            if (PlaceVerbs.Contains(word) || IsCallOut(text, t, i))
             {
                 TakePlaceAfter(text, t, i, mode, spans);
             }
+
+            PlaceBeforeState(text, t, i, spans);
 
             if (PlacePrepositions.Contains(word))
             {
@@ -936,8 +1022,11 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         {
             headStart = i - 1;
         }
-        else if (word.Equals("home", StringComparison.OrdinalIgnoreCase) && i > 0 && Word(text, t[i - 1]).Equals("nursing", StringComparison.OrdinalIgnoreCase))
+        else if (i > 0 && (word.Equals("home", StringComparison.OrdinalIgnoreCase) && Word(text, t[i - 1]).Equals("nursing", StringComparison.OrdinalIgnoreCase)
+            || word.Equals("living", StringComparison.OrdinalIgnoreCase) && (Word(text, t[i - 1]).Equals("assisted", StringComparison.OrdinalIgnoreCase)
+                || Word(text, t[i - 1]).Equals("senior", StringComparison.OrdinalIgnoreCase))))
         {
+            // "Oakhurst Nursing Home", "Tallow Creek Assisted Living", "Brindle Senior Living".
             headStart = i - 1;
         }
         else if (NamePartHeads.Contains(word) && (mode != CaseMode.Mixed || t[i].Title || t[i].Upper
@@ -1092,7 +1181,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             j++;
         }
 
-        if (j == i + 1 || j >= t.Length || !Joined(text, t[j - 1], t[j]))
+        if (j == i + 1 || j >= t.Length || !(Joined(text, t[j - 1], t[j]) || RoomNumberBetween(text, t[j - 1], t[j])))
         {
             return;
         }
@@ -1125,6 +1214,19 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             spans.Add(new PhiSpan(start, end, PhiType.Location, 0.65));
         }
     }
+
+    /// <summary>"transferred to 412 Farnsworth": a room or bed number of up to four digits between the preposition and the ward.</summary>
+    private static bool RoomNumberBetween(string text, in Token left, in Token right)
+    {
+        var gap = text.AsSpan(left.End, right.Start - left.End);
+        var digits = gap.Trim(' ');
+        return gap.Length == digits.Length + 2 && digits.Length is >= 1 and <= 4 && !digits.ContainsAnyExceptInRange('0', '9');
+    }
+
+    /// <summary>"c/o to X": the ICU's "call out" (transfer out) written as c/o, here the token "o".</summary>
+    private static bool IsCallOut(string text, Span<Token> t, int i) =>
+        t[i].End - t[i].Start == 1 && t[i].Start >= 2 && text[t[i].Start - 1] == '/' && text[t[i].Start - 2] is 'c' or 'C'
+        && i + 1 < t.Length && Word(text, t[i + 1]).Equals("to", StringComparison.OrdinalIgnoreCase) && Joined(text, t[i], t[i + 1]);
 
     /// <summary>"name is X", "name: X", "call me X": returns the token after which the name starts, or -1.</summary>
     private static int NameCue(string text, Span<Token> t, int i, ReadOnlySpan<char> word)
@@ -1193,8 +1295,9 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
 
         var isTo = Word(text, t[i]).Equals("to", StringComparison.OrdinalIgnoreCase) || Word(text, t[i]).Equals("at", StringComparison.OrdinalIgnoreCase);
-        var leadIn = i > 0 && (PlaceLeadIns.Contains(Word(text, t[i - 1])) || Relations.Contains(Word(text, t[i - 1]))) && Joined(text, t[i - 1], t[i], allowComma: true);
-        if (mode == CaseMode.Mixed ? !(t[j].Title || t[j].Upper && t[j].End - t[j].Start > 3) || isTo && !leadIn : !leadIn)
+        var leadIn = LeadInBefore(text, t, i);
+        // A capitalised word in a lower-case note is as telling as in mixed text ("daughter flying in from Ravenna").
+        if (mode == CaseMode.Mixed || mode == CaseMode.Lower && t[j].Title ? !(t[j].Title || t[j].Upper && t[j].End - t[j].Start > 3) || isTo && !leadIn : !leadIn)
         {
             return;
         }
@@ -1236,6 +1339,62 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
     }
 
+    /// <summary>
+    /// A word that says a place follows ("lives", "flying", "son"), right before the preposition or earlier in the same clause:
+    /// "lives in X", "son flying in at noon from X", "DAUGHTER TO ARRIVE 9/9 @ 1900 FROM X", "daughter Ilse of X".
+    /// </summary>
+    private static bool LeadInBefore(string text, Span<Token> t, int i)
+    {
+        for (var k = i - 1; k >= 0 && k >= i - 8; k--)
+        {
+            if (text.AsSpan(t[k].End, t[k + 1].Start - t[k].End).IndexOfAny(ClauseBreaks) >= 0)
+            {
+                return false;
+            }
+
+            var w = Word(text, t[k]);
+            if (PlaceLeadIns.Contains(w) || Relations.Contains(w))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> ClauseBreaks = System.Buffers.SearchValues.Create(".,;:!?\n()[]");
+
+    private static readonly WordSet UsStates = Set(
+        "alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho illinois indiana iowa kansas " +
+        "kentucky louisiana maine maryland massachusetts michigan minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon " +
+        "pennsylvania tennessee texas utah vermont virginia washington wisconsin wyoming");
+
+    private static readonly WordSet StatePrefixes = Set("new north south west rhode");
+    private static readonly WordSet StateSecondWords = Set("york jersey hampshire mexico carolina dakota island");
+
+    /// <summary>
+    /// "Tallowmere, Ohio", "a facility in brindlecombe maryland": a listed place that is not an English word, followed by a US state's
+    /// name, in any case. The state itself is not an identifier under Safe Harbor and stays.
+    /// </summary>
+    private static void PlaceBeforeState(string text, Span<Token> t, int i, List<PhiSpan> spans)
+    {
+        ref var tok = ref t[i];
+        if (i + 1 >= t.Length || tok.Stop || (tok.Kind & WordKind.Place) == 0 || (tok.Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical)) != 0
+            || tok.End - tok.Start < 4 || !Joined(text, tok, t[i + 1], allowComma: true))
+        {
+            return;
+        }
+
+        var state = Word(text, t[i + 1]);
+        var isState = UsStates.Contains(state)
+            || StatePrefixes.Contains(state) && i + 2 < t.Length && Joined(text, t[i + 1], t[i + 2])
+                && (UsStates.Contains(Word(text, t[i + 2])) || StateSecondWords.Contains(Word(text, t[i + 2])));
+        if (isState)
+        {
+            spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Location, 0.7));
+        }
+    }
+
     private static bool PhraseTokens(string text, Span<Token> t, int first, int last, CaseMode mode)
     {
         for (var k = first; k <= last; k++)
@@ -1263,7 +1422,9 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         ref var tok = ref t[i];
         var word = Word(text, tok);
         // Lower-case ward names in mixed text only after a transfer: "Transfer to farnsworth 2".
-        var afterTransfer = i > 1 && Word(text, t[i - 1]).Equals("to", StringComparison.OrdinalIgnoreCase) && PlaceVerbs.Contains(Word(text, t[i - 2]))
+        // "code called to farnsworth 4": an arrest or a team is called to a ward.
+        var afterTransfer = i > 1 && Word(text, t[i - 1]).Equals("to", StringComparison.OrdinalIgnoreCase)
+                && (PlaceVerbs.Contains(Word(text, t[i - 2])) || Word(text, t[i - 2]).Equals("called", StringComparison.OrdinalIgnoreCase))
             // ... or a long plain word that ends unlike a drug ("to farnsworth 6" but not "on zosyn 4", "to precedex 2").
             || word.Length >= 6 && tok.UpperCount == 0 && !LooksClinical(word);
         if (word.Length < 4 || word[^1] is 'x' or 'X' || !PlainWord(word) || (tok.Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical | WordKind.Eponym)) != 0 || StopWords.Contains(word)

@@ -36,8 +36,10 @@ internal static partial class StructuredRecognizer
     [GeneratedRegex(@"\b(?<ctx>phone|tel|telephone|cell|cellphone|mobile|pager|beeper|beep|pgr|pg|bpr|fax|(?:home|work|office|contact)\s*(?:#|number|phone))" + Sep + @"(?<v>\(?\d[\d().\s-]{2,16}\d)(?![\d])", Ci)]
     private static partial Regex PhoneContext();
 
-    // Not after a digit, a slash or a decimal point; a colon or an x only when it belongs to a number ("12:30/", "x3/4"), so "HX:6/21" and "fx3/96" stay dates.
-    [GeneratedRegex(@"(?<![\d/.])(?<!\d[:xX-])(?<!\b[xX])(?:(?<m>0?[1-9]|1[0-2])(?<s>[/-])(?<d>0?[1-9]|[12]\d|3[01])\k<s>(?<y>\d{4}|\d{2})|(?<m>0?[1-9]|1[0-2])/(?<d>0?[1-9]|[12]\d|3[01])|(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)\d{2}|(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}|(?<m>0?[1-9]|1[0-2])/(?<yy>[4-9]\d))(?![\d/%]|\.\d|-\d|\s?(?:cm|mm)\b)", Cs)]
+    // Not after a digit, a slash or a decimal point (a period after a word is a full stop: "to Farnsworth.8/31"); a colon or an x only
+    // when it belongs to a number ("12:30/", "x3/4"), so "HX:6/21" and "fx3/96" stay dates. Two zero-padded month/day dates written
+    // together ("10/03/10/04") and a two-digit year after a period ("11/21.93") are dates too.
+    [GeneratedRegex(@"(?<![\d/])(?<![^A-Za-z]\.|\b[A-Za-z]\.)(?<!^\.)(?<!\d[:xX-])(?<!\b[xX])(?:(?=(?:\d\d/){0,3}0[1-9])(?:0\d|1[0-2])/(?:[0-2]\d|3[01])/(?:0\d|1[0-2])/(?:[0-2]\d|3[01])|(?<m>0?[1-9]|1[0-2])/(?<d>0?[1-9]|[12]\d|3[01])\.(?<y>\d{2})(?![\d.%])|(?<m>0?[1-9]|1[0-2])(?<s>[/-])(?<d>0?[1-9]|[12]\d|3[01])\k<s>(?<y>\d{4}|\d{2})|(?<m>0?[1-9]|1[0-2])/(?<d>0?[1-9]|[12]\d|3[01])|(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)\d{2}|(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}|(?<m>0?[1-9]|1[0-2])/(?<yy>[4-9]\d))(?![\d/%]|\.\d|-\d|\s?(?:cm|mm)\b)", Cs)]
     private static partial Regex NumericDate();
 
     // "2/11-2/14": a range of two month/day dates (the single-date pattern refuses a hyphen on either side).
@@ -418,7 +420,7 @@ internal static partial class StructuredRecognizer
         AddValueMatches(AbbreviatedYear(), text, spans, PhiType.Date, 0.6);
     }
 
-    [GeneratedRegex(@"^(?:murmur|strength|pain|scale|sem|hsm|systolic|diastolic|holosystolic|motor|grip|power|reflex|vision|bilat|extremit|ue|le|ext|muscle|tab|tablet|ns|dose|amp|cup|inch|way|pulse|dp|pt pulse|edema|score|gcs|apgar|hrs?\b|hours?|up\b|positive|pos\b|neg|bottles?|btls?|bcx|bl\b|bld|blood\s+c|cx|of\b|amps?\b|nph|strength|dose|units?\b)", Ci)]
+    [GeneratedRegex(@"^(?:peep|murmur|strength|pain|scale|sem|hsm|systolic|diastolic|holosystolic|motor|grip|power|reflex|vision|bilat|extremit|ue|le|ext|muscle|tab|tablet|ns|dose|amp|cup|inch|way|pulse|dp|pt pulse|edema|score|gcs|apgar|hrs?\b|hours?|up\b|positive|pos\b|neg|bottles?|btls?|bcx|bl\b|bld|blood\s+c|cx|of\b|amps?\b|nph|strength|dose|units?\b)", Ci)]
     private static partial Regex RatioAfter();
 
     [GeneratedRegex(@"(?:bp|b/p|nbp|abp|sbp|cuff|ci|co/ci|pressure|murmur|strength|pain|motor|power|grade|sem|vision|rated|score|peep|ps|psv|cpap|flowby|d5|ns|bipap|bi-pap|ipap|epap|imv|simv|vent|tv|fio2|settings|ratio|i:e|strengths|ues|les|uppers|lowers|grips|gcs|apgar|scale)\W{0,3}(?:is|of|was|at|=)?\W{0,2}$", Ci)]
