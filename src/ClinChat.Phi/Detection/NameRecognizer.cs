@@ -31,7 +31,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         "pt pts patient patients aware notified made called paged informed updated update order orders ordered office team service note notes said " +
         "states stated wants re regarding about also not no yes who whom which when where after before today tonight tomorrow yesterday am pm " +
         "rounds bedside out up down over into onto per via then than so if while during until since because all any some each every both other " +
-        "family md rn np pa do ho staff attending resident fellow intern nurse nursing doctor physician surgeon team unit floor icu ccu micu sicu " +
+        "family md rn np pa sw do ho staff attending resident fellow intern nurse nursing doctor physician surgeon team unit floor icu ccu micu sicu " +
         "csru ew er ed or pacu home house rehab hospital hosp clinic oncall on-call covering consult consulted cards renal gi id neuro resp cv gu " +
         "is/was just again already still now well very only new old same other another outside local previous prior community general state county " +
         "university city veterans children's mr mrs ms miss dr drs dtr dau son daughter wife husband mother father brother sister friend note: " +
@@ -63,7 +63,8 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     private static readonly WordSet Greetings = Set("dear hi hello hey thanks thank");
 
     // "Ted called", "nell visited", "FRED STATES": a given name right before one of these is a person.
-    private static readonly WordSet AfterNameVerbs = Set("called calls phoned visited visits visiting states stated came arrived left");
+    private static readonly WordSet AfterNameVerbs = Set("called calls phoned visited visits visiting states stated came arrived left ordered paged");
+    private static readonly WordSet OrderVerbs = Set("ordered paged");
 
     // "Tobias Wendt (resident)", "MAVIS (SIGNIFICANT OTHER)": a role in brackets after a name.
     private static readonly WordSet BracketRoles = Set("resident attending fellow intern np rn md pa sw social significant son daughter wife husband mother father sister brother friend hcp proxy nurse");
@@ -452,6 +453,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 || Greetings.Contains(word))
             {
                 TakeNameAfter(text, t, i, mode, spans, strong: false);
+                AppositiveGivenName(text, t, i, spans);
                 if (i > 0 && Relations.Contains(word))
                 {
                     PossessorOfRelative(text, t, i, mode, spans);
@@ -492,14 +494,18 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             {
                 TakeNameBefore(text, t, i, mode, spans, cue: true);
             }
-            else if (i > 0 && AfterNameVerbs.Contains(word) && IsNameWord(t[i - 1].Kind) && !IsClinical(t[i - 1].Kind) && Joined(text, t[i - 1], t[i]))
+            else if (i > 0 && AfterNameVerbs.Contains(word) && IsNameWord(t[i - 1].Kind) && !IsClinical(t[i - 1].Kind) && Joined(text, t[i - 1], t[i])
+                // Things are ordered too ("podus boot ordered"): before "ordered/paged" an English word must be written like a name.
+                && !(OrderVerbs.Contains(word) && (t[i - 1].Kind & WordKind.English) != 0 && !t[i - 1].Title && !t[i - 1].Upper))
             {
                 TakeNameBefore(text, t, i, mode, spans, cue: true);
             }
             else if (word.Equals("aware", StringComparison.OrdinalIgnoreCase))
             {
                 // "H. Lindqvist aware", "fenella brandauer aware": whoever is made aware is a person; "team/family/MD aware" are stop words.
-                TakeNameBefore(text, t, i, mode, spans, cue: true);
+                // "grace made aware": the person before "made aware".
+                var at = i > 1 && Word(text, t[i - 1]).Equals("made", StringComparison.OrdinalIgnoreCase) && Joined(text, t[i - 1], t[i]) ? i - 1 : i;
+                TakeNameBefore(text, t, at, mode, spans, cue: true);
             }
 
             FindFacility(text, t, i, word, mode, spans);
@@ -533,6 +539,21 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
         ColonList(text, t, mode, spans, firstSpan);
         Coordinate(text, t, mode, spans, firstSpan);
+    }
+
+    /// <summary>
+    /// "Son, Ed, was updated": a capitalised given name set off by commas right after a relative is that relative's name, even where
+    /// the word is also an abbreviation that never counts as a name on its own ("Ed", "Al", "Art").
+    /// </summary>
+    private static void AppositiveGivenName(string text, Span<Token> t, int i, List<PhiSpan> spans)
+    {
+        if (i + 1 >= t.Length || !Relations.Contains(Word(text, t[i])) || !t[i + 1].Title || (t[i + 1].Kind & WordKind.FirstName) == 0 || (t[i + 1].Kind & WordKind.Medical) != 0
+            || text.AsSpan(t[i].End, t[i + 1].Start - t[i].End) is not ", " || t[i + 1].End >= text.Length || text[t[i + 1].End] != ',')
+        {
+            return;
+        }
+
+        spans.Add(new PhiSpan(t[i + 1].Start, t[i + 1].End, PhiType.Name, 0.75));
     }
 
     /// <summary>
@@ -954,7 +975,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
     private static bool IsCredential(string text, Span<Token> t, int i, ReadOnlySpan<char> word)
     {
-        if (i == 0 || !Credentials.Contains(word))
+        if (i == 0 || !Credentials.Contains(word) && !SwappedCredential(word))
         {
             // "R.N." tokenises as R . N .: look for the dotted form right after a word.
             return false;
@@ -963,6 +984,43 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         var gap = text.AsSpan(t[i - 1].End, t[i].Start - t[i - 1].End);
         return gap.Trim().Length <= 1 && !gap.Contains('\n');
     }
+
+    /// <summary>"LICWS", "CNRA": a credential of four letters or more with two neighbouring letters swapped, as hurried notes write them.</summary>
+    private static bool SwappedCredential(ReadOnlySpan<char> word)
+    {
+        if (word.Length < 4 || !PlainWord(word))
+        {
+            return false;
+        }
+
+        foreach (var credential in SwappableCredentials)
+        {
+            if (credential.Length != word.Length)
+            {
+                continue;
+            }
+
+            var first = -1;
+            var differences = 0;
+            for (var k = 0; k < word.Length && differences <= 2; k++)
+            {
+                if (char.ToLowerInvariant(word[k]) != credential[k])
+                {
+                    first = differences++ == 0 ? k : first;
+                }
+            }
+
+            if (differences == 2 && first + 1 < word.Length && char.ToLowerInvariant(word[first]) == credential[first + 1]
+                && char.ToLowerInvariant(word[first + 1]) == credential[first])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly string[] SwappableCredentials = ["licsw", "lcsw", "crna", "pharmd", "aprn", "facp", "facs"];
 
     private static void TakeNameBefore(string text, Span<Token> t, int i, CaseMode mode, List<PhiSpan> spans, bool cue = false)
     {
@@ -1332,11 +1390,24 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
 
         ref var tok = ref t[j];
-        if (!tok.Stop && (tok.Kind & WordKind.Place) != 0 && (tok.Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical)) == 0 && tok.End - tok.Start >= 3
-            && !NonPlaceAcronyms.Contains(Word(text, tok)))
+        if (!tok.Stop && (tok.Kind & WordKind.Place) != 0 && (tok.Kind & (WordKind.Medical | WordKind.Clinical)) == 0 && tok.End - tok.Start >= 3
+            && !NonPlaceAcronyms.Contains(Word(text, tok))
+            && ((tok.Kind & WordKind.English) == 0 || EnglishPlaceName(text, t, i, j, mode, leadIn)))
         {
             spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Location, 0.65));
         }
+    }
+
+    /// <summary>
+    /// "Surgeon from Harbor", "wants to go to Riverside": a listed place that is also an English word, capitalised in the middle of a
+    /// mixed-case sentence right after "from", or after "to" with a lead-in ("go to", "transferred to"). Not after "in/at/of", where
+    /// capitalised common nouns are frequent ("in Recovery").
+    /// </summary>
+    private static bool EnglishPlaceName(string text, Span<Token> t, int i, int j, CaseMode mode, bool leadIn)
+    {
+        var preposition = Word(text, t[i]);
+        return mode == CaseMode.Mixed && t[j].Title && j == i + 1 && !SentenceStart(text, t[i].Start) && (t[j].Kind & WordKind.Eponym) == 0
+            && (preposition.Equals("from", StringComparison.OrdinalIgnoreCase) || preposition.Equals("to", StringComparison.OrdinalIgnoreCase) && leadIn);
     }
 
     /// <summary>
@@ -1386,6 +1457,11 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
 
         var state = Word(text, t[i + 1]);
+        if (state.EndsWith("'s", StringComparison.OrdinalIgnoreCase) || state.EndsWith("’s", StringComparison.OrdinalIgnoreCase))
+        {
+            state = state[..^2];
+        }
+
         var isState = UsStates.Contains(state)
             || StatePrefixes.Contains(state) && i + 2 < t.Length && Joined(text, t[i + 1], t[i + 2])
                 && (UsStates.Contains(Word(text, t[i + 2])) || StateSecondWords.Contains(Word(text, t[i + 2])));
@@ -2100,12 +2176,16 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
 
         var listed = IsNameWord(surname.Kind) && (surname.Kind & WordKind.English) == 0;
-        var unknown = surname.Kind == WordKind.None && !LooksClinical(Word(text, surname)) && !IsMisspelling(Word(text, surname));
+        // After "consult with" / "spoke with" a person follows: an unknown surname may sit one letter from an English word ("hoeller").
+        var consulted = i > 0 && ConsultVerbs.Contains(Word(text, t[i - 1])) && Joined(text, t[i - 1], t[i]);
+        var unknown = surname.Kind == WordKind.None && !LooksClinical(Word(text, surname)) && (consulted || !IsMisspelling(Word(text, surname)));
         if (listed || unknown)
         {
             spans.Add(new PhiSpan(t[g].Start, surname.End, PhiType.Name, 0.65));
         }
     }
+
+    private static readonly WordSet ConsultVerbs = Set("consult consulted consulting spoke speak speaking talked talk talking met meet discussed");
 
     /// <summary>"is from", "was born": the subject of these is a person (or a place, which the gazetteer check before it has taken).</summary>
     private static bool IsFrom(string text, Span<Token> t, int k) =>

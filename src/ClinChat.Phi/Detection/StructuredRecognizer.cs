@@ -29,8 +29,9 @@ internal static partial class StructuredRecognizer
     [GeneratedRegex(@"(?<![\d-])(?!000|666|9\d\d)\d{3}(?<s>[- ])(?!00)\d{2}\k<s>(?!0000)\d{4}(?![\d-])|\b(?:ssn|ss#|social\s+security(?:\s+(?:number|no\.?|#))?)\s*[:#]?\s*(?<v>\d{9}|\d{3}-\d{2}-\d{4})\b", Ci)]
     private static partial Regex Ssn();
 
-    // North American shapes, bare ten digits, and international numbers written with + or a trunk 0 / area code in brackets.
-    [GeneratedRegex(@"(?<![\w/.+-])(?:(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\(\d{3}|\d{3}[\s.-]?)\d{3}[\s.-]?\d{4}|\d{3}/\d{3}[/-]\d{4}|\+\d{1,3}[\s.-]?(?:\(0?\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{1,4}){1,4}|\(\d{2,4}\)\s?\d{3,4}[\s.-]?\d{3,4}|0\d{1,4}[\s.-]\d{2,8}(?:[\s.-]\d{2,4}){0,3}|\d{2,3}\s\d{3}\s\d{3}\s\d{4})(?:\s*(?:x|ext\.?|extension)\s*\d{1,5})?(?![\w/]|\.\d|-\d)", Ci)]
+    // North American shapes, bare ten digits, and international numbers written with + or a trunk 0 / area code in brackets; a number
+    // alone in brackets may carry a slip of the pen ("(410 555 01234)").
+    [GeneratedRegex(@"(?:(?<=\()\d{3}[\s.-]\d{3}[\s.-]\d{4,5}(?=\))|(?<![\w/.+-])(?:(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\(\d{3}|\d{3}[\s.-]?)\d{3}[\s.-]?\d{4}|\d{3}/\d{3}[/-]\d{4}|\+\d{1,3}[\s.-]?(?:\(0?\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{1,4}){1,4}|\(\d{2,4}\)\s?\d{3,4}[\s.-]?\d{3,4}|0\d{1,4}[\s.-]\d{2,8}(?:[\s.-]\d{2,4}){0,3}|\d{2,3}\s\d{3}\s\d{3}\s\d{4}))(?:\s*(?:x|ext\.?|extension)\s*\d{1,5})?(?![\w/]|\.\d|-\d)", Ci)]
     private static partial Regex PhoneShape();
 
     [GeneratedRegex(@"\b(?<ctx>phone|tel|telephone|cell|cellphone|mobile|pager|beeper|beep|pgr|pg|bpr|fax|(?:home|work|office|contact)\s*(?:#|number|phone))" + Sep + @"(?<v>\(?\d[\d().\s-]{2,16}\d)(?![\d])", Ci)]
@@ -50,7 +51,7 @@ internal static partial class StructuredRecognizer
     private const string Weekday = @"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?";
     private const string NotUnit = @"(?!\s*(?:mg|mcg|cc|ml|l\b|cm|mm|units?\b|u\b|%|x\b|hrs?\b|min|kg|meq|g\b|to\b))";
 
-    [GeneratedRegex(@"\b" + Weekday + @"(?:(?:the\s+)?(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?:\s+of)?[\s-]+" + Month + @"\b\.?(?:,?[\s-]+(?:(?:19|20)\d{2}|'\d{2})|,\s*\d{2}(?![\d:/.]))?|" + Month + @"\b\.?[\s-]+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b" + NotUnit + @"(?:,?\s+(?:19|20)\d{2})?|" + Month + @"\b\.?,?\s+(?:of\s+)?(?:19|20)\d{2})\b", Ci)]
+    [GeneratedRegex(@"\b" + Weekday + @"(?:(?:the\s+)?(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?:\s+of)?[\s-]+" + Month + @"\b\.?(?:,?[\s-]+(?:(?:1[89]|20)\d{2}|'\d{2})|,\s*\d{2}(?![\d:/.]))?|" + Month + @"\b\.?[\s-]+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b" + NotUnit + @"(?:,?\s+(?:1[89]|20)\d{2})?|" + Month + @"\b\.?,?\s+(?:of\s+)?(?:1[89]|20)\d{2})\b", Ci)]
     private static partial Regex TextDate();
 
     // Abbreviated years in a history list: "CABG '09", "appendectomy in 97'". The leading apostrophe stands after a space or bracket and
@@ -103,7 +104,7 @@ internal static partial class StructuredRecognizer
     [GeneratedRegex(@"\b(?:fingerprint|finger\s*print|retina(?:l)?\s*scan|iris\s*(?:scan|template)|voice\s*print|voiceprint|biometric|palm\s*print|face\s*(?:id|template)|dna\s+profile)\s*(?:id|template|hash|record)?" + Sep + Value, Ci)]
     private static partial Regex Biometric();
 
-    [GeneratedRegex(@"\b(?:accession|acc|specimen|sample|requisition|req|encounter|enc|visit|study|barcode|kit|tracking|claim|ticket|employee|badge|student|passport|case|order|csn|fin|har)\s*(?:id|number|no\.?|nbr|#)\s*[:#]?\s*" + Value + @"|\b(?:id|identifier)\s*[:#]\s*" + Value + @"|\b[A-Z]{1,3}\d{2}-\d{4,8}\b", Ci)]
+    [GeneratedRegex(@"\b(?:accession|acc|reference|ref|confirmation|conf|specimen|sample|requisition|req|encounter|enc|visit|study|barcode|kit|tracking|claim|ticket|employee|badge|student|passport|case|order|csn|fin|har)\s*(?:id|number|no\.?|nbr|#)\s*[:#]?\s*" + Value + @"|\b(?:id|identifier)\s*[:#]\s*" + Value + @"|\b[A-Z]{1,3}\d{2}-\d{4,8}\b", Ci)]
     private static partial Regex OtherId();
 
     [GeneratedRegex(@"(?<![\d-])(?<v>\d{5}(?:-\d{4})?)(?![\d-])", Cs)]
@@ -231,7 +232,9 @@ internal static partial class StructuredRecognizer
                 digits += char.IsAsciiDigit(c) ? 1 : 0;
             }
 
-            if (digits < 7 || digits > 16 || !PossiblePhone(util, candidate) || IsTimeAndValue(candidate))
+            // "(410 555 01234)": ten digits and one too many, alone in brackets, is a phone number written with a slip.
+            var slip = digits == 11 && candidate.Length == 13 && m.Index > 0 && text[m.Index - 1] == '(';
+            if (digits < 7 || digits > 16 || !slip && !PossiblePhone(util, candidate) || IsTimeAndValue(candidate))
             {
                 continue;
             }
