@@ -188,6 +188,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
         ExtendLeft(text, all, spans, firstSpan);
         ExtendRight(text, all, spans, firstSpan);
+        CoordinatedPlace(text, all, spans, firstSpan);
         Propagate(text, all, spans, firstSpan);
     }
 
@@ -228,7 +229,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     }
 
     /// <summary>
-    /// "wound nurse, Ottoline Brackwater," in a lower-case note, "CONTACTS FENELLA ANN QUIBORNE": a found name runs on over the
+    /// "their nurse, Ottoline Brackwater," in a lower-case note, "TO PHONE MARGARET ANN QUIBORNE": a found name runs on over the
     /// next words written the same way (capitalised after a capitalised name, capitals after capitals) when they are listed given
     /// names or surnames that are not English, or words no list knows that do not look clinical or misspelt. Case must set
     /// the words apart: a mixed-case line already judged them, so only lower-case and capitals-only text is extended.
@@ -262,8 +263,8 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                     break;
                 }
 
-                // A listed name that is also English ("Garvey", "ANN") joins when capitalised in lower-case text, or in capitals when a
-                // surname follows it ("FENELLA ANN QUIBORNE"), never as the last word of capitals ("DR. HOLT FAIR").
+                // A listed name that is also English ("Fisher", "ANN") joins when capitalised in lower-case text, or in capitals when a
+                // surname follows it ("MARGARET ANN QUIBORNE"), never as the last word of capitals ("DR. HOLT FAIR").
                 var listed = IsNameWord(next.Kind) && ((next.Kind & WordKind.English) == 0 || next.Title
                     || n + 1 < t.Length && t[n + 1].Upper && text.AsSpan(next.End, t[n + 1].Start - next.End) is " " && UnknownName(text, t[n + 1]));
                 if (!listed && !UnknownName(text, next))
@@ -277,6 +278,49 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             if (end > span.End)
             {
                 spans.Add(new PhiSpan(span.Start, end, PhiType.Name, span.Confidence));
+            }
+        }
+    }
+
+    /// <summary>
+    /// "REFERRALS SENT TO TALLOWMERE REHAB AND QUENBURY.", "from Oakhurst Hospital or Brindlecombe": a word no list knows (or a listed place that is
+    /// not English), written like the found place before it and closing the phrase, is a second place of the same kind.
+    /// </summary>
+    private void CoordinatedPlace(string text, Span<Token> t, List<PhiSpan> spans, int firstSpan)
+    {
+        var count = spans.Count;
+        for (var s = firstSpan; s < count; s++)
+        {
+            if (spans[s].Type != PhiType.Location)
+            {
+                continue;
+            }
+
+            var k = FindToken(t, spans[s].End, byEnd: true);
+            if (k < 0)
+            {
+                continue;
+            }
+
+            var last = k;
+            if (k + 1 < t.Length && (FacilityHeads.Contains(Word(text, t[k + 1])) || CenterWords.Contains(Word(text, t[k + 1]))) && Joined(text, t[k], t[k + 1]))
+            {
+                last = k + 1;
+            }
+
+            var n = last + 2;
+            if (n >= t.Length || !Coordinators.Contains(Word(text, t[last + 1])) && !Word(text, t[last + 1]).Equals("or", StringComparison.OrdinalIgnoreCase)
+                || !Joined(text, t[last], t[last + 1]) || !Joined(text, t[last + 1], t[n]) || !EndsPhrase(text, t[n].End))
+            {
+                continue;
+            }
+
+            ref var tok = ref t[n];
+            var sameCase = t[k].Upper ? tok.Upper : t[k].Title && tok.Title;
+            var placeLike = (tok.Kind & WordKind.Place) != 0 && (tok.Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical)) == 0 && !tok.Stop;
+            if (sameCase && tok.End - tok.Start >= 4 && !NonPlaceAcronyms.Contains(Word(text, tok)) && (placeLike || UnknownName(text, tok)))
+            {
+                spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Location, 0.65));
             }
         }
     }
@@ -453,7 +497,6 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 || Greetings.Contains(word))
             {
                 TakeNameAfter(text, t, i, mode, spans, strong: false);
-                AppositiveGivenName(text, t, i, spans);
                 if (i > 0 && Relations.Contains(word))
                 {
                     PossessorOfRelative(text, t, i, mode, spans);
@@ -464,6 +507,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 TakeNameAfter(text, t, i, mode, spans, strong: false, verb: true);
             }
 
+            AppositiveGivenName(text, t, i, spans);
             if (word.Equals("with", StringComparison.OrdinalIgnoreCase))
             {
                 LowerCaseNameAfterWith(text, t, i, spans);
@@ -495,7 +539,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 TakeNameBefore(text, t, i, mode, spans, cue: true);
             }
             else if (i > 0 && AfterNameVerbs.Contains(word) && IsNameWord(t[i - 1].Kind) && !IsClinical(t[i - 1].Kind) && Joined(text, t[i - 1], t[i])
-                // Things are ordered too ("podus boot ordered"): before "ordered/paged" an English word must be written like a name.
+                // Things are ordered too ("heel splint ordered"): before "ordered/paged" an English word must be written like a name.
                 && !(OrderVerbs.Contains(word) && (t[i - 1].Kind & WordKind.English) != 0 && !t[i - 1].Title && !t[i - 1].Upper))
             {
                 TakeNameBefore(text, t, i, mode, spans, cue: true);
@@ -503,7 +547,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             else if (word.Equals("aware", StringComparison.OrdinalIgnoreCase))
             {
                 // "H. Lindqvist aware", "fenella brandauer aware": whoever is made aware is a person; "team/family/MD aware" are stop words.
-                // "grace made aware": the person before "made aware".
+                // "violet made aware": the person before "made aware".
                 var at = i > 1 && Word(text, t[i - 1]).Equals("made", StringComparison.OrdinalIgnoreCase) && Joined(text, t[i - 1], t[i]) ? i - 1 : i;
                 TakeNameBefore(text, t, at, mode, spans, cue: true);
             }
@@ -542,13 +586,14 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     }
 
     /// <summary>
-    /// "Son, Ed, was updated": a capitalised given name set off by commas right after a relative is that relative's name, even where
-    /// the word is also an abbreviation that never counts as a name on its own ("Ed", "Al", "Art").
+    /// "Brother, Al, phoned", "polite to pt, Mabel.": a capitalised given name set off by commas right after a relative (or the
+    /// patient) is that person's name, even where the word is also an abbreviation that never counts as a name on its own ("Al", "Art").
     /// </summary>
     private static void AppositiveGivenName(string text, Span<Token> t, int i, List<PhiSpan> spans)
     {
-        if (i + 1 >= t.Length || !Relations.Contains(Word(text, t[i])) || !t[i + 1].Title || (t[i + 1].Kind & WordKind.FirstName) == 0 || (t[i + 1].Kind & WordKind.Medical) != 0
-            || text.AsSpan(t[i].End, t[i + 1].Start - t[i].End) is not ", " || t[i + 1].End >= text.Length || text[t[i + 1].End] != ',')
+        var patient = Word(text, t[i]).Equals("pt", StringComparison.OrdinalIgnoreCase) || Word(text, t[i]).Equals("patient", StringComparison.OrdinalIgnoreCase);
+        if (i + 1 >= t.Length || !(Relations.Contains(Word(text, t[i])) || patient) || !t[i + 1].Title || (t[i + 1].Kind & WordKind.FirstName) == 0 || (t[i + 1].Kind & WordKind.Medical) != 0
+            || text.AsSpan(t[i].End, t[i + 1].Start - t[i].End) is not ", " || t[i + 1].End >= text.Length || !(text[t[i + 1].End] == ',' || patient && text[t[i + 1].End] == '.'))
         {
             return;
         }
@@ -1354,7 +1399,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
         var isTo = Word(text, t[i]).Equals("to", StringComparison.OrdinalIgnoreCase) || Word(text, t[i]).Equals("at", StringComparison.OrdinalIgnoreCase);
         var leadIn = LeadInBefore(text, t, i);
-        // A capitalised word in a lower-case note is as telling as in mixed text ("daughter flying in from Ravenna").
+        // A capitalised word in a lower-case note is as telling as in mixed text ("niece landing tomorrow from Ravenna").
         if (mode == CaseMode.Mixed || mode == CaseMode.Lower && t[j].Title ? !(t[j].Title || t[j].Upper && t[j].End - t[j].Start > 3) || isTo && !leadIn : !leadIn)
         {
             return;
@@ -1399,7 +1444,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     }
 
     /// <summary>
-    /// "Surgeon from Harbor", "wants to go to Riverside": a listed place that is also an English word, capitalised in the middle of a
+    /// "A fellow from Riverside phoned", "hopes to go to Riverside": a listed place that is also an English word, capitalised in the middle of a
     /// mixed-case sentence right after "from", or after "to" with a lead-in ("go to", "transferred to"). Not after "in/at/of", where
     /// capitalised common nouns are frequent ("in Recovery").
     /// </summary>
@@ -1412,7 +1457,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
     /// <summary>
     /// A word that says a place follows ("lives", "flying", "son"), right before the preposition or earlier in the same clause:
-    /// "lives in X", "son flying in at noon from X", "DAUGHTER TO ARRIVE 9/9 @ 1900 FROM X", "daughter Ilse of X".
+    /// "lives in X", "niece landing at noon tomorrow from X", "BROTHER DUE 6/2 AROUND 1500 FROM X", "niece Ilse of X".
     /// </summary>
     private static bool LeadInBefore(string text, Span<Token> t, int i)
     {
@@ -1498,7 +1543,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         ref var tok = ref t[i];
         var word = Word(text, tok);
         // Lower-case ward names in mixed text only after a transfer: "Transfer to farnsworth 2".
-        // "code called to farnsworth 4": an arrest or a team is called to a ward.
+        // "rapid response called to farnsworth 4": an emergency team is called to a ward.
         var afterTransfer = i > 1 && Word(text, t[i - 1]).Equals("to", StringComparison.OrdinalIgnoreCase)
                 && (PlaceVerbs.Contains(Word(text, t[i - 2])) || Word(text, t[i - 2]).Equals("called", StringComparison.OrdinalIgnoreCase))
             // ... or a long plain word that ends unlike a drug ("to farnsworth 6" but not "on zosyn 4", "to precedex 2").
@@ -2176,7 +2221,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
 
         var listed = IsNameWord(surname.Kind) && (surname.Kind & WordKind.English) == 0;
-        // After "consult with" / "spoke with" a person follows: an unknown surname may sit one letter from an English word ("hoeller").
+        // After "consult with" / "spoke with" a person follows: an unknown surname may sit one letter from an English word ("tinkler").
         var consulted = i > 0 && ConsultVerbs.Contains(Word(text, t[i - 1])) && Joined(text, t[i - 1], t[i]);
         var unknown = surname.Kind == WordKind.None && !LooksClinical(Word(text, surname)) && (consulted || !IsMisspelling(Word(text, surname)));
         if (listed || unknown)
@@ -2185,7 +2230,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
     }
 
-    private static readonly WordSet ConsultVerbs = Set("consult consulted consulting spoke speak speaking talked talk talking met meet discussed");
+    private static readonly WordSet ConsultVerbs = Set("consult consulted consulting spoke speak speaking talked talk talking met meet discuss discussed");
 
     /// <summary>"is from", "was born": the subject of these is a person (or a place, which the gazetteer check before it has taken).</summary>
     private static bool IsFrom(string text, Span<Token> t, int k) =>

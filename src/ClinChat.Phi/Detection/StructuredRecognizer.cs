@@ -37,9 +37,9 @@ internal static partial class StructuredRecognizer
     [GeneratedRegex(@"\b(?<ctx>phone|tel|telephone|cell|cellphone|mobile|pager|beeper|beep|pgr|pg|bpr|fax|(?:home|work|office|contact)\s*(?:#|number|phone))" + Sep + @"(?<v>\(?\d[\d().\s-]{2,16}\d)(?![\d])", Ci)]
     private static partial Regex PhoneContext();
 
-    // Not after a digit, a slash or a decimal point (a period after a word is a full stop: "to Farnsworth.8/31"); a colon or an x only
+    // Not after a digit, a slash or a decimal point (a period after a word is a full stop: "to Farnsworth.4/17"); a colon or an x only
     // when it belongs to a number ("12:30/", "x3/4"), so "HX:6/21" and "fx3/96" stay dates. Two zero-padded month/day dates written
-    // together ("10/03/10/04") and a two-digit year after a period ("11/21.93") are dates too.
+    // together ("11/05/11/06") and a two-digit year after a period ("12/02.97") are dates too.
     [GeneratedRegex(@"(?<![\d/])(?<![^A-Za-z]\.|\b[A-Za-z]\.)(?<!^\.)(?<!\d[:xX-])(?<!\b[xX])(?:(?=(?:\d\d/){0,3}0[1-9])(?:0\d|1[0-2])/(?:[0-2]\d|3[01])/(?:0\d|1[0-2])/(?:[0-2]\d|3[01])|(?<m>0?[1-9]|1[0-2])/(?<d>0?[1-9]|[12]\d|3[01])\.(?<y>\d{2})(?![\d.%])|(?<m>0?[1-9]|1[0-2])(?<s>[/-])(?<d>0?[1-9]|[12]\d|3[01])\k<s>(?<y>\d{4}|\d{2})|(?<m>0?[1-9]|1[0-2])/(?<d>0?[1-9]|[12]\d|3[01])|(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)\d{2}|(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}|(?<m>0?[1-9]|1[0-2])/(?<yy>[4-9]\d))(?![\d/%]|\.\d|-\d|\s?(?:cm|mm)\b)", Cs)]
     private static partial Regex NumericDate();
 
@@ -55,8 +55,9 @@ internal static partial class StructuredRecognizer
     private static partial Regex TextDate();
 
     // Abbreviated years in a history list: "CABG '09", "appendectomy in 97'". The leading apostrophe stands after a space or bracket and
-    // before no unit or closing quote ("'10 mg'" is a quoted dose); the trailing one only after "in" ("ambulated 50'" is feet).
-    [GeneratedRegex(@"(?<=[\s(,])['\u2019](?<v>\d{2})(?![\d'\u2019]|\s*(?:mg|mcg|cc|ml|units?|%|x\b))|\bin\s+(?<v>\d{2})['\u2019](?=[\s.,;)]|$)", Ci)]
+    // before no unit or closing quote ("'10 mg'" is a quoted dose); the trailing one only after "in" or a history list's acronym
+    // ("CVA 98'"), since "walked 60'" and "AMB 60'" are feet and "HOB 45'" degrees.
+    [GeneratedRegex(@"(?<=[\s(,])['\u2019](?<v>\d{2})(?![\d'\u2019]|\s*(?:mg|mcg|cc|ml|units?|%|x\b))|\bin\s+(?<v>\d{2})['\u2019](?=[\s.,;)]|$)|(?-i:\b(?!AMB\b|OOB\b|HOB\b|FT\b)[A-Z]{2,6})\s+(?<v>\d{2})['\u2019](?=[\s.,;)]|$)", Ci)]
     private static partial Regex AbbreviatedYear();
 
     [GeneratedRegex(@"\b(?:January|February|April|June|July|August|September|October|November|December|JANUARY|FEBRUARY|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|Christmas|Thanksgiving|CHRISTMAS|THANKSGIVING|christmas|thanksgiving)\b", Cs)]
