@@ -26,6 +26,8 @@ public sealed class PhiClauseAndWardCueTests(DetectorFixture fixture)
     [InlineData("the family met sw & molly fisher licws, and chose hospice", "molly fisher")]
     [InlineData("Visitors: Brother, Al, phoned twice this evening.", "Al")]
     [InlineData("quiet night, calm and polite to pt, Mabel. no visitors yet.", "Mabel")]
+    [InlineData("Seen by Dr. Okonkwo-Reyes this morning.", "Okonkwo-Reyes")]
+    [InlineData("Consent signed by her son Tobias Fisher-Quiborne today.", "Fisher-Quiborne")]
     public void Detect_PersonCue_FlagsName(string text, string name) =>
         SpanAssert.Flags(_detector, text, name, PhiType.Name);
 
@@ -79,6 +81,9 @@ public sealed class PhiClauseAndWardCueTests(DetectorFixture fixture)
     [InlineData("Wedge removed. HOB 45'. Sitting up comfortably.", "45")]
     [InlineData("AMB 60' WITH A ROLLING WALKER.", "60")]
     [InlineData("Referred to Tallowmere Rehab and PT. Plan unchanged.", "PT")]
+    [InlineData("HR 130S. DR. QUIBORNE AWARE-ORDER FOR METOPROLOL 5MG IV GIVEN.", "ORDER")]
+    [InlineData("niece rang-family will visit after the weekend", "family")]
+    [InlineData("NTG GTT RE-STARTED FOR SBP 170, TEAM INFORMED.", "STARTED")]
     public void Detect_ClinicalOrPlainLookAlikes_AreNotFlagged(string text, string words) =>
         SpanAssert.DoesNotFlag(_detector, text, words);
 }

@@ -821,6 +821,14 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 kind = lexicon.Classify(span[..^2]);
             }
 
+            var stop = StopWords.Contains(span);
+            if (kind == WordKind.None && span.Contains('-'))
+            {
+                // "CALLED-PT", "present-contin", "Rockwood-thinking": a compound no list holds is judged by its parts, so that ordinary
+                // words run together with a hyphen are not taken for an unknown surname ("Smith-Jones" keeps its name parts).
+                (kind, stop) = HyphenatedParts(span);
+            }
+
             tokens.Add(new Token
             {
                 Start = start,
@@ -828,7 +836,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 Kind = kind,
                 Title = char.IsUpper(text[start]) && low > 0 && (up == 1 || InnerCapitalsAreNameLike(span)),
                 Upper = low == 0,
-                Stop = StopWords.Contains(span) || (start > 0 && char.IsDigit(text[start - 1])) || (i < text.Length && char.IsDigit(text[i])),
+                Stop = stop || (start > 0 && char.IsDigit(text[start - 1])) || (i < text.Length && char.IsDigit(text[i])),
                 Initial = i - start == 1,
                 UpperCount = (short)Math.Min(up, short.MaxValue),
                 LowerCount = (short)Math.Min(low, short.MaxValue),
@@ -837,6 +845,32 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
         mode = ModeOf(upper, lower);
         return tokens;
+    }
+
+    private (WordKind Kind, bool Stop) HyphenatedParts(ReadOnlySpan<char> word)
+    {
+        var kind = WordKind.None;
+        var stop = false;
+        foreach (var range in word.Split('-'))
+        {
+            var part = word[range];
+            if (part.Length == 0)
+            {
+                continue;
+            }
+
+            var partKind = lexicon.Classify(part);
+            if (partKind == WordKind.None && !StopWords.Contains(part))
+            {
+                // An unknown part ("Okonkwo-Reyes", "re-intubated") leaves the compound unknown.
+                return (WordKind.None, false);
+            }
+
+            kind |= partKind;
+            stop |= StopWords.Contains(part) && (partKind & (WordKind.FirstName | WordKind.LastName)) == 0;
+        }
+
+        return (kind, stop);
     }
 
     /// <summary>"McAllister", "MacLeod", "O'Farrell", "Smith-Jones" are capitalised names; "PRBCs", "MgSO", "NG-tube" are not.</summary>
