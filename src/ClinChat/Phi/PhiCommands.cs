@@ -47,24 +47,29 @@ internal static class PhiCommands
         _ = context;
         var physionet = new Option<string?>("--physionet") { Description = "Folder with the PhysioNet deid id.text and id-phi.phrase" };
         var presidio = new Option<string?>("--presidio") { Description = "presidio-research synthetic JSON file" };
+        var gold = new Option<string?>("--gold") { Description = "Your own annotated notes: JSONL, one {\"id\",\"text\",\"spans\":[{\"start\",\"end\",\"type\"}]} a line, type a tag name (NAME, DATE, …)" };
         var top = new Option<int>("--top") { Description = "How many misses and false positives to list", DefaultValueFactory = _ => 15 };
-        var command = new Command("phi", "Token-level recall, precision, F1/F2, per-label recall and throughput of the PHI detector.") { physionet, presidio, top };
+        var command = new Command("phi", "Token-level recall, precision, F1/F2, per-label recall and throughput of the PHI detector.") { physionet, presidio, gold, top };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var (dir, file) = (parseResult.GetValue(physionet), parseResult.GetValue(presidio));
-            if ((dir is null) == (file is null))
+            var (dir, file, goldFile) = (parseResult.GetValue(physionet), parseResult.GetValue(presidio), parseResult.GetValue(gold));
+            if (new[] { dir, file, goldFile }.Count(v => v is not null) != 1)
             {
-                return CliOutput.Fail("give exactly one of --physionet DIR or --presidio FILE");
+                return CliOutput.Fail("give exactly one of --physionet DIR, --presidio FILE or --gold FILE");
             }
 
             IReadOnlyList<GoldDocument> documents;
             try
             {
-                documents = dir is not null
-                    ? await PhysioNetDeidReader.ReadAsync(dir, cancellationToken)
-                    : File.Exists(file) ? await PresidioSynthReader.ReadAsync(file!, cancellationToken) : throw new FileNotFoundException($"no such file: {file}");
+                documents = (dir, file, goldFile) switch
+                {
+                    ({ } d, _, _) => await PhysioNetDeidReader.ReadAsync(d, cancellationToken),
+                    (_, { } f, _) when File.Exists(f) => await PresidioSynthReader.ReadAsync(f, cancellationToken),
+                    (_, _, { } g) when File.Exists(g) => await GoldJsonlReader.ReadAsync(g, cancellationToken),
+                    _ => throw new FileNotFoundException($"no such file: {file ?? goldFile}"),
+                };
             }
-            catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException or InvalidDataException)
             {
                 return CliOutput.Fail(e.Message);
             }
