@@ -84,6 +84,8 @@ public sealed class PhiClauseAndWardCueTests(DetectorFixture fixture)
     [InlineData("HR 130S. DR. QUIBORNE AWARE-ORDER FOR METOPROLOL 5MG IV GIVEN.", "ORDER")]
     [InlineData("niece rang-family will visit after the weekend", "family")]
     [InlineData("NTG GTT RE-STARTED FOR SBP 170, TEAM INFORMED.", "STARTED")]
+    [InlineData("drains: chest tube patent, as is the arterial line left radial.", "line")]
+    [InlineData("weaning trial: the rn, the rrt and the md agreed.", "rrt")]
     public void Detect_ClinicalOrPlainLookAlikes_AreNotFlagged(string text, string words) =>
         SpanAssert.DoesNotFlag(_detector, text, words);
 }

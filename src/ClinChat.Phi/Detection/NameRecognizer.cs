@@ -64,7 +64,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
     // "Ted called", "nell visited", "FRED STATES": a given name right before one of these is a person.
     private static readonly WordSet AfterNameVerbs = Set("called calls phoned visited visits visiting states stated came arrived left ordered paged");
-    private static readonly WordSet OrderVerbs = Set("ordered paged");
+    private static readonly WordSet AmbiguousAfterNameVerbs = Set("ordered paged left");
 
     // "Tobias Wendt (resident)", "MAVIS (SIGNIFICANT OTHER)": a role in brackets after a name.
     private static readonly WordSet BracketRoles = Set("resident attending fellow intern np rn md pa sw social significant son daughter wife husband mother father sister brother friend hcp proxy nurse");
@@ -186,10 +186,24 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             lineStart = k;
         }
 
+        DropLoneCredentials(text, spans, firstSpan);
         ExtendLeft(text, all, spans, firstSpan);
         ExtendRight(text, all, spans, firstSpan);
         CoordinatedPlace(text, all, spans, firstSpan);
         Propagate(text, all, spans, firstSpan);
+    }
+
+    /// <summary>"by rrt, rn, and md", "NP aware": a credential or role abbreviation is never a name by itself, whatever list or cue took it.</summary>
+    private static void DropLoneCredentials(string text, List<PhiSpan> spans, int firstSpan)
+    {
+        for (var s = spans.Count - 1; s >= firstSpan; s--)
+        {
+            var words = text.AsSpan(spans[s].Start, spans[s].End - spans[s].Start).Trim(" .,");
+            if (spans[s].Type == PhiType.Name && (Credentials.Contains(words) || WeakTitles.Contains(words)))
+            {
+                spans.RemoveAt(s);
+            }
+        }
     }
 
     /// <summary>
@@ -539,8 +553,10 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 TakeNameBefore(text, t, i, mode, spans, cue: true);
             }
             else if (i > 0 && AfterNameVerbs.Contains(word) && IsNameWord(t[i - 1].Kind) && !IsClinical(t[i - 1].Kind) && Joined(text, t[i - 1], t[i])
-                // Things are ordered too ("heel splint ordered"): before "ordered/paged" an English word must be written like a name.
-                && !(OrderVerbs.Contains(word) && (t[i - 1].Kind & WordKind.English) != 0 && !t[i - 1].Title && !t[i - 1].Upper))
+                // Things are ordered too ("heel splint ordered") and sides are left ("line left hand", "IV LEFT ARM"): before these
+                // verbs an English word must be capitalised in mixed-case text ("K FISHER ORDERED" has its initial to vouch instead).
+                && !(AmbiguousAfterNameVerbs.Contains(word) && (t[i - 1].Kind & WordKind.English) != 0
+                    && !(mode == CaseMode.Mixed && t[i - 1].Title || word.Equals("ordered", StringComparison.OrdinalIgnoreCase) && (t[i - 1].Title || t[i - 1].Upper))))
             {
                 TakeNameBefore(text, t, i, mode, spans, cue: true);
             }
