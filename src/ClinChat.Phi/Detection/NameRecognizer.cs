@@ -193,7 +193,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         Propagate(text, all, spans, firstSpan);
     }
 
-    /// <summary>"by rrt, rn, and md", "NP aware": a credential or role abbreviation is never a name by itself, whatever list or cue took it.</summary>
+    /// <summary>"the rn, the rrt and the md", "NP aware": a credential or role abbreviation is never a name by itself, whatever list or cue took it.</summary>
     private static void DropLoneCredentials(string text, List<PhiSpan> spans, int firstSpan)
     {
         for (var s = spans.Count - 1; s >= firstSpan; s--)
