@@ -10,7 +10,7 @@ namespace ClinChat.Phi;
 public sealed class PhiDetector
 {
     /// <summary>Bumped whenever rules or word lists change what is detected.</summary>
-    public const string EngineVersion = "1.7.0";
+    public const string EngineVersion = "1.8.0";
 
     /// <summary>Default time budget per megabyte of text (at least this much for any call): about 20 times the measured cost.</summary>
     public static readonly TimeSpan DefaultTimeoutPerMegabyte = TimeSpan.FromSeconds(20);
@@ -106,6 +106,8 @@ public sealed class PhiDetector
         "drain", "tear", "murmur", "pupil", "malformation", "stain", "tube", "line", "effect", "node", "cells", "body", "bag",
         "stockings", "splint", "boot", "collar", "mask", "valve", "shunt", "stent", "pouch", "clamp", "forceps", "retractor", "needle",
         "position", "bundle", "triad", "method", "technique", "solution", "equation", "formula", "rule", "index", "ratio", "pump",
+        // Grading and findings: "Clark level III", "Dawson fingers", "Rumack-Matthew nomogram", "Mayfield pins".
+        "level", "fingers", "nomogram", "grade", "stage", "pins", "frame",
     };
 
     private static readonly string[] EponymSuffixes = ["itis", "osis", "oma", "pathy", "trophy", "plasia", "emia", "aemia", "algia", "uria", "ectomy", "plasty", "cephaly", "aly"];

@@ -40,7 +40,9 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         "jesus god christ lord " +
         // Contractions and greetings start sentences and follow commas like names do ("Hi Radomir, I'm writing").
         "i'm i've i'd i'll it's he's she's we're we've you're you've they're that's there's don't doesn't didn't can't won't isn't wasn't " +
-        "hi hello hey dear thanks thank regards sincerely");
+        "hi hello hey dear thanks thank regards sincerely " +
+        // Field labels of templated notes, which a name must not run into across a column gap ("Harriet Quill    MRN: ...").
+        "mrn dob dos hcp pcp gp csn fin nhs acc molst polst pgy");
 
     private static readonly WordSet RoleTitles = Set("attending attg");
     private static readonly WordSet Titles = Set("dr drs dr's doctor mr mrs messrs prof professor rabbi reverend rev pastor chaplain attending attg");
@@ -70,7 +72,9 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     private static readonly WordSet BracketRoles = Set("resident attending fellow intern np rn md pa sw social significant son daughter wife husband mother father sister brother friend hcp proxy nurse");
     private static readonly WordSet VerbLinks = Set("with to by");
 
-    private static readonly WordSet Credentials = Set("md rn np rrt crna lpn msw licsw lcsw pharmd rph phd cna pa-c dds dmd mph facp facs bsn msn aprn cnm fnp dnp slp");
+    private static readonly WordSet Credentials = Set("md rn np rrt crna lpn msw licsw lcsw pharmd rph phd cna pa-c dds dmd mph facp facs bsn msn aprn cnm fnp dnp slp " +
+        "pmhnp pmhnp-bc np-c fnp-c fnp-bc anp-bc agacnp-bc rn-bc cnm-bc " +
+        "lmhc ibclc cnim esq lpc lmft ccrn cpnp anp agacnp fhrs frcp frcs mrcp mrcgp otr mba rdn cde cdces");
 
     private static readonly WordSet FacilityHeads = Set("hospital hospitals hosp hospiatal clinic clinics rehab infirmary hospice campus sanatorium");
     private static readonly WordSet CenterWords = Set("center centre ctr");
@@ -83,7 +87,8 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     private static readonly WordSet ClinicalHeads = Set(
         "disease disease's syndrome sign signs catheter catheters tube fracture test maneuver manoeuvre reflex procedure operation score scale " +
         "criteria drain bag stockings classification type cells cell node nodes law ulcer palsy phenomenon murmur triad position bundle " +
-        "line needle forceps retractor splint boot collar mask valve shunt stent pouch clamp method technique solution");
+        "line needle forceps retractor splint boot collar mask valve shunt stent pouch clamp method technique solution level levels fingers " +
+        "nomogram grade stage index");
 
     private static readonly WordSet NonPlaceAcronyms = Set("osh ich sah ivh sdh edh lvh rvh bph pph pih adh ldh tsh fsh nph mch hh dh sh ph ch nh bh gh2 ugh duh");
 
@@ -369,40 +374,45 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
     /// <summary>
     /// A name found once with a cue ("Dr. Okonkwo", "son Teodor") is a name wherever else the same word appears in the document
-    /// ("Okonkwo called back"). Only words no list knows as English or clinical travel, so one doubtful finding cannot spread.
+    /// ("Okonkwo called back"), and so is a place's own word. Only words no list knows as English or clinical travel, so one doubtful
+    /// finding cannot spread.
     /// </summary>
     private static void Propagate(string text, Span<Token> t, List<PhiSpan> spans, int firstSpan)
     {
-        HashSet<string>? names = null;
+        Dictionary<string, PhiType>? words = null;
         var count = spans.Count;
         for (var s = firstSpan; s < count; s++)
         {
-            if (spans[s].Type != PhiType.Name || spans[s].Confidence < 0.7)
+            // Places travel too: "transfer from Quenbury Hospital ... bleeding at Quenbury" (the facility word, not its head).
+            var type = spans[s].Type;
+            if (type is not (PhiType.Name or PhiType.Location) || spans[s].Confidence < 0.7)
             {
                 continue;
             }
 
             for (var k = FindToken(t, spans[s].Start, byEnd: false); k >= 0 && k < t.Length && t[k].End <= spans[s].End; k++)
             {
-                if (!t[k].Initial && t[k].End - t[k].Start >= 3 && (t[k].Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical | WordKind.Eponym)) == 0
-                    && !t[k].Stop)
+                var w = Word(text, t[k]);
+                if (!t[k].Initial && w.Length >= (type == PhiType.Name ? 3 : 4) && (t[k].Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical | WordKind.Eponym)) == 0
+                    && !t[k].Stop && (type == PhiType.Name || !OrganizationHeads.Contains(w) && !FacilityHeads.Contains(w) && !DepartmentModifiers.Contains(w)
+                        && !GenericFacilityWords.Contains(w) && !NonPlaceAcronyms.Contains(w)))
                 {
-                    (names ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase)).Add(text[t[k].Start..t[k].End]);
+                    (words ??= new Dictionary<string, PhiType>(StringComparer.OrdinalIgnoreCase)).TryAdd(text[t[k].Start..t[k].End], type);
                 }
             }
         }
 
-        if (names is null)
+        if (words is null)
         {
             return;
         }
 
-        var lookup = names.GetAlternateLookup<ReadOnlySpan<char>>();
+        var lookup = words.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (ref readonly var tok in t)
         {
-            if (tok.End - tok.Start >= 3 && lookup.Contains(Word(text, tok)))
+            if (tok.End - tok.Start >= 3 && lookup.TryGetValue(Word(text, tok), out var type))
             {
-                spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Name, 0.6));
+                spans.Add(new PhiSpan(tok.Start, tok.End, type, 0.6));
             }
         }
     }
@@ -569,6 +579,10 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             }
 
             FindFacility(text, t, i, word, mode, spans);
+            if (OrganizationHeads.Contains(word))
+            {
+                OrganizationName(text, t, i, mode, spans);
+            }
 
             if (PlaceVerbs.Contains(word) || IsCallOut(text, t, i))
             {
@@ -1163,10 +1177,27 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
     }
 
+    private static bool HasProperWord(string text, Span<Token> t, int start, int end)
+    {
+        for (var k = FindToken(t, start, byEnd: false); k >= 0 && k < t.Length && t[k].End <= end; k++)
+        {
+            var w = Word(text, t[k]);
+            // A gazetteer place is proper even if the medical list knows it too ("Brookhaven"), and "General", "County" or
+            // "University" before a hospital word make a name ("County Hospital").
+            var clinical = (t[k].Kind & WordKind.Clinical) != 0 || (t[k].Kind & (WordKind.Medical | WordKind.Place)) == WordKind.Medical;
+            if (GenericFacilityWords.Contains(w) || !clinical && !DepartmentModifiers.Contains(w) && !(t[k].Upper && w.Length <= 4 && (t[k].Kind & WordKind.Place) == 0)
+                && !OrganizationHeads.Contains(w))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private void FindFacility(string text, Span<Token> t, int i, ReadOnlySpan<char> word, CaseMode mode, List<PhiSpan> spans)
     {
         int headStart;
-        var includeHead = false;
         if (FacilityHeads.Contains(word))
         {
             headStart = i;
@@ -1186,7 +1217,6 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             || spans.Count > 0 && spans[^1].Type == PhiType.Location && t[i].Start - spans[^1].End is >= 1 and <= 2))
         {
             headStart = i;
-            includeHead = true;
             if (spans.Count > 0 && spans[^1].Type == PhiType.Location && t[i].Start - spans[^1].End is >= 1 and <= 2)
             {
                 spans.Add(new PhiSpan(spans[^1].Start, t[i].End, PhiType.Location, 0.8));
@@ -1244,9 +1274,23 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             names = 0;
         }
 
+        // "Sleep Medicine clinic", "IBD clinic", "Cardiac rehab": department words or an acronym before the head make a department.
+        if (names > 0 && !HasProperWord(text, t, start, t[headStart - 1].End))
+        {
+            names = 0;
+        }
+
         if (names > 0)
         {
-            var end = includeHead ? t[i].End : t[headStart - 1].End;
+            // The head belongs to the name ("Fairholme General Hospital", "Brookhaven Medical Center"), and so does a place after
+            // "of" ("Children's Hospital of Westbury").
+            var end = t[i].End;
+            if (i + 2 < t.Length && Word(text, t[i + 1]).Equals("of", StringComparison.OrdinalIgnoreCase) && Joined(text, t[i], t[i + 1]) && Joined(text, t[i + 1], t[i + 2])
+                && (t[i + 2].Title || t[i + 2].Upper && mode != CaseMode.Mixed) && !t[i + 2].Stop && !IsClinical(t[i + 2].Kind))
+            {
+                end = t[i + 2].End;
+            }
+
             spans.Add(new PhiSpan(start, end, PhiType.Location, 0.85));
         }
     }
@@ -1564,6 +1608,94 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         {
             spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Location, 0.7));
         }
+    }
+
+    // Last words of practice, clinic and service names: "Oak Hollow Family Medicine", "Pinecrest Neurology Associates", "Apex Respiratory Supply".
+    private static readonly WordSet OrganizationHeads = Set(
+        "associates partners group institute center centre clinic clinics hospital infirmary practice supply supplies equipment infusion " +
+        "counseling counselling collective laboratories laboratory labs imaging radiology teleradiology pathology dermatology neurology " +
+        "cardiology oncology orthopedics orthopaedics pediatrics paediatrics geriatrics urology gastroenterology nephrology pulmonology " +
+        "rheumatology ophthalmology psychiatry endocrinology medicine healthcare health care rehabilitation surgery ward pavilion school " +
+        "academy services monitoring answering dialysis hospice therapy physicians specialists");
+
+    // Heads that also name a kind of care or a department ("Comfort Care", "Sleep Medicine"): the name needs three words or a first
+    // word that is not English.
+    private static readonly WordSet GenericOrganizationHeads = Set("care health medicine therapy surgery ward school services");
+
+    // First words that make a department or a kind of service, not a proper name: "Breast Oncology", "Family Medicine", "Urgent Care".
+    private static readonly WordSet DepartmentModifiers = Set(
+        "sleep internal family emergency critical primary general breast women's womens men's mens mental physical occupational speech home " +
+        "pain wound plastic hand foot urgent adult sports travel lung heart kidney eye skin bone joint brain memory weight diabetes cancer " +
+        "children's childrens outpatient inpatient same day ambulatory behavioral behavioural community regional university county state city " +
+        "medical surgical clinical public senior long acute intensive neonatal maternal student employee infectious sexual reproductive " +
+        "fertility vascular cardiac spine orthopaedic orthopedic pediatric paediatric geriatric hospital hospice palliative dental oral nuclear " +
+        "diagnostic interventional comfort supportive respite skilled self standard usual routine end total personal foster night after child " +
+        "elder continuing addiction preventive integrative labour labor maternity postnatal antenatal middle high elementary secondary " +
+        "grammar nursery nursing transitional residential radiation infusion dialysis imaging stroke trauma burn transplant voice " +
+        "pulmonary renal hepatic neuro neurological psychiatric obstetric gynecologic gynaecologic respiratory digestive endocrine allergy " +
+        "immunology hematology haematology podiatry audiology optometry chiropractic physiotherapy anesthesia anaesthesia nutrition dietetic " +
+        "social spiritual chaplaincy case american national board society college association federation royal european international world");
+
+    /// <summary>
+    /// "Clearwater Dermatology", "Lakeland Heart and Vascular Institute", "Bayfront Orthopaedic &amp; Spine Institute": capitalised words
+    /// ending in a practice or service word, the first of them a proper word (a name, a place, an unknown word or an English word that
+    /// is not a department word like "Sleep" or "Breast"). Departments ("Breast Oncology", "Internal Medicine") have no such word.
+    /// </summary>
+    private static void OrganizationName(string text, Span<Token> t, int h, CaseMode mode, List<PhiSpan> spans)
+    {
+        // Only where capitals mean something: in capitals-only or lower-case notes every word looks alike. A department after a
+        // facility ("Brookhaven Medical Center Radiology") is not part of its name.
+        if (mode != CaseMode.Mixed || !t[h].Title || h == 0 || OrganizationHeads.Contains(Word(text, t[h - 1])) && !GenericOrganizationHeads.Contains(Word(text, t[h - 1])))
+        {
+            return;
+        }
+
+        var first = -1;
+        for (var k = h - 1; k >= 0 && h - k <= 6; k--)
+        {
+            var gap = text.AsSpan(t[k].End, t[k + 1].Start - t[k].End);
+            if (gap is not (" " or " & "))
+            {
+                break;
+            }
+
+            var w = Word(text, t[k]);
+            if (w is "and" or "of")
+            {
+                continue;
+            }
+
+            if (!(t[k].Title || t[k].Upper && w.Length is >= 2 and <= 4 && k < h - 1) || Titles.Contains(w) || Relations.Contains(w))
+            {
+                break;
+            }
+
+            if (!t[k].Stop && !IsClinical(t[k].Kind) && (t[k].Kind & WordKind.Eponym) == 0 && !DepartmentModifiers.Contains(w) && !OrganizationHeads.Contains(w)
+                && !Credentials.Contains(w) && w.Length >= 3)
+            {
+                first = k;
+            }
+        }
+
+        if (first < 0)
+        {
+            return;
+        }
+
+        var count = 1;
+        for (var k = first; k < h; k++)
+        {
+            count += Word(text, t[k]) is "and" or "of" ? 0 : 1;
+        }
+
+        var english = (t[first].Kind & WordKind.English) != 0 && (t[first].Kind & (WordKind.FirstName | WordKind.LastName | WordKind.Place)) == 0;
+        if (GenericOrganizationHeads.Contains(Word(text, t[h])) && count < 3 && english
+            || english && count < 3 && SentenceStart(text, t[first].Start) && first == 0)
+        {
+            return;
+        }
+
+        spans.Add(new PhiSpan(t[first].Start, t[h].End, PhiType.Location, 0.7));
     }
 
     private static bool PhraseTokens(string text, Span<Token> t, int first, int last, CaseMode mode)

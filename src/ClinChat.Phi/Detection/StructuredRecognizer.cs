@@ -427,8 +427,11 @@ internal static partial class StructuredRecognizer
     [GeneratedRegex(@"^(?:peep|murmur|strength|pain|scale|sem|hsm|systolic|diastolic|holosystolic|motor|grip|power|reflex|vision|bilat|extremit|ue|le|ext|muscle|tab|tablet|ns|dose|amp|cup|inch|way|pulse|dp|pt pulse|edema|score|gcs|apgar|hrs?\b|hours?|up\b|positive|pos\b|neg|bottles?|btls?|bcx|bl\b|bld|blood\s+c|cx|of\b|amps?\b|nph|strength|dose|units?\b)", Ci)]
     private static partial Regex RatioAfter();
 
-    [GeneratedRegex(@"(?:bp|b/p|nbp|abp|sbp|cuff|ci|co/ci|pressure|murmur|strength|pain|motor|power|grade|sem|vision|rated|score|peep|ps|psv|cpap|flowby|d5|ns|bipap|bi-pap|ipap|epap|imv|simv|vent|tv|fio2|settings|ratio|i:e|strengths|ues|les|uppers|lowers|grips|gcs|apgar|scale)\W{0,3}(?:is|of|was|at|=)?\W{0,2}$", Ci)]
+    [GeneratedRegex(@"(?:mood|anxiety|stress|barthel|apgars?|bp|b/p|nbp|abp|sbp|cuff|ci|co/ci|pressure|murmur|strength|pain|motor|power|grade|sem|vision|rated|score|peep|ps|psv|cpap|flowby|d5|ns|bipap|bi-pap|ipap|epap|imv|simv|vent|tv|fio2|settings|ratio|i:e|strengths|ues|les|uppers|lowers|grips|gcs|apgar|scale)\W{0,3}(?:is|of|was|at|=)?\W{0,2}$", Ci)]
     private static partial Regex RatioBefore();
+
+    [GeneratedRegex(@"^(?:mg|mcg|µg|ml|meq|mmol|units?|iu|g|kg|mm|cm|l)\b|^%", Ci)]
+    private static partial Regex UnitAfter();
 
     /// <summary>Grades, scores, fractions and ventilator settings share the m/d shape: "2/6 murmur", "5/5 strength", "10/10 pain", "1/2 NS".</summary>
     private static bool IsClinicalRatio(string text, int start, int end, ReadOnlySpan<char> first, ReadOnlySpan<char> second)
@@ -439,6 +442,12 @@ internal static partial class StructuredRecognizer
         var beforeStart = Math.Max(0, start - 14);
         var before = text.AsSpan(beforeStart, start - beforeStart);
         if (RatioBefore().IsMatch(before))
+        {
+            return true;
+        }
+
+        // A unit after it makes it a dose or a measure ("buprenorphine-naloxone 8/2 mg", "25/100 mg").
+        if (UnitAfter().IsMatch(after))
         {
             return true;
         }
