@@ -93,9 +93,41 @@ internal static partial class AddressRecognizer
     [GeneratedRegex(@"(?<![\w./-])" + NumberedStreet + Unit + Tail, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex Numbered();
 
+    private const string NamedSuffix = "(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Court|Way|Place|Terrace|Parkway|Pkwy|Highway|Hwy|Crescent|Close|Circle|Trail)";
+
+    // A street named without a house number: "on Juniper Court", "near W Camelback Rd", and an address line that starts with one
+    // ("Leith Road, Edinburgh ..."). Capitalised words only, so "on the road" and "down the street" stay.
+    [GeneratedRegex(@"\b(?:on|off|near|along|onto|opposite)[ \t]+(?<v>(?:[NSEW]\.?[ \t]+)?(?:" + Cap + @"[ \t]+){1,3}" + NamedSuffix + @"\b\.?)|(?:^|\n)[ \t]*(?<v>(?:" + Cap + @"[ \t]+){1,3}(?:Street|Road|Avenue|Lane|Terrace|Drive|Crescent|Close|Parkway|Boulevard))(?=,)", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    private static partial Regex NamedStreet();
+
+    // Postal codes that need no cue word, with the town written before or after them: UK ("Norwich NR1 3AQ"; the inward code never
+    // uses C, I, K, M, O or V), Irish Eircodes after a town ("Galway H91 YR71") and five-digit European codes after a comma or a line
+    // break and before a town (", 80331 München").
+    [GeneratedRegex(@"(?:(?<=[ \t,])(?<town>\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+)?)[ \t]+)?\b(?<code>(?:[A-Z]{1,2}\d[A-Z\d]?)[ \t]?\d[ABD-HJLNP-UW-Z]{2})\b(?![\w-])" +
+        @"|(?<=[ \t,])(?<town>\p{Lu}\p{Ll}+)[ \t]+(?<code>[AC-FHKNPRTV-Y]\d{2}[ \t]?[AC-FHKNPRTV-Y\d]{4})\b(?![\w-])" +
+        @"|(?<=,[ \t]?|\n)(?<code>\d{5}[ \t]+\p{Lu}\p{Ll}+)(?=[ \t]*(?:[,\n.;]|$))", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    private static partial Regex PostalCodeWithTown();
+
     public static void Find(string text, List<PhiSpan> spans, PhiLexicon lexicon, DetectionDeadline deadline = default)
     {
         var first = spans.Count;
+        for (var m = PostalCodeWithTown().Match(text); m.Success; m = m.NextMatch())
+        {
+            var town = m.Groups["town"];
+            var code = m.Groups["code"];
+            var start = town.Success && (lexicon.Classify(town.ValueSpan) & (WordKind.Medical | WordKind.Clinical)) == 0 ? town.Index : code.Index;
+            Add(text, start, code.Index + code.Length, spans, 0.8);
+        }
+
+        for (var m = NamedStreet().Match(text); m.Success; m = m.NextMatch())
+        {
+            var v = m.Groups["v"];
+            if (StreetWordsLookLikeName(v.ValueSpan[..v.ValueSpan.LastIndexOf(' ')], lexicon, allowEnglish: true))
+            {
+                Add(text, v.Index, v.Index + v.Length, spans, 0.75);
+            }
+        }
+
         for (var m = PlaceWithPostalCode().Match(text); m.Success; m = m.NextMatch())
         {
             if (PlaceWordsLookLikeName(m.Groups["w"].ValueSpan, lexicon))
@@ -174,14 +206,15 @@ internal static partial class AddressRecognizer
         return named;
     }
 
-    private static bool StreetWordsLookLikeName(ReadOnlySpan<char> words, PhiLexicon lexicon)
+    /// <param name="allowEnglish">A street type and a cue already vouch ("on Maple Ave"): English street words are fine.</param>
+    private static bool StreetWordsLookLikeName(ReadOnlySpan<char> words, PhiLexicon lexicon, bool allowEnglish = false)
     {
         var unknown = false;
         var first = true;
         foreach (var range in words.Split(' '))
         {
             var word = words[range].TrimEnd('.');
-            if (word.Length <= 2 && words[range].EndsWith('.') || word.IsEmpty)
+            if (word.Length <= 2 && words[range].EndsWith('.') || word.IsEmpty || allowEnglish && first && word is "N" or "S" or "E" or "W")
             {
                 // Abbreviations such as "ul." or "Λ." say nothing either way.
                 continue;
@@ -218,7 +251,7 @@ internal static partial class AddressRecognizer
             first = false;
         }
 
-        return unknown;
+        return !first && (unknown || allowEnglish);
     }
 
     private static void Add(string text, int start, int end, List<PhiSpan> spans, double confidence)

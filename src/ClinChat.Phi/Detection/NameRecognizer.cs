@@ -590,6 +590,10 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             }
 
             PlaceBeforeState(text, t, i, spans);
+            if (mode == CaseMode.Mixed)
+            {
+                BranchTown(text, t, i, spans);
+            }
 
             if (PlacePrepositions.Contains(word))
             {
@@ -1580,6 +1584,49 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         "pennsylvania tennessee texas utah vermont virginia washington wisconsin wyoming");
 
     private static readonly WordSet StatePrefixes = Set("new north south west rhode");
+
+    private static readonly WordSet StateCodes = Set(
+        "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY");
+
+    private static readonly WordSet BranchHeads = Set("pharmacy pharmacies");
+
+    /// <summary>
+    /// "Hy-Vee Pharmacy, Ames", "Costco Pharmacy #1042, Issaquah", "Tallowmere Wound Center - Garland": a capitalised listed place
+    /// right after a facility, practice or pharmacy name and a comma or dash is the branch's town.
+    /// </summary>
+    private static void BranchTown(string text, Span<Token> t, int i, List<PhiSpan> spans)
+    {
+        ref var tok = ref t[i];
+        if (i == 0 || !tok.Title || tok.Stop || (tok.Kind & WordKind.Place) == 0 || (tok.Kind & WordKind.Clinical) != 0 || tok.End - tok.Start < 3
+            || !EndsPhrase(text, tok.End) && !(tok.End < text.Length && text.AsSpan(tok.End).TrimStart(' ').StartsWith("-")))
+        {
+            return;
+        }
+
+        var gap = text.AsSpan(t[i - 1].End, tok.Start - t[i - 1].End);
+        var hash = gap.IndexOf('#');
+        if (hash >= 0)
+        {
+            // "Pharmacy #1042, Issaquah": a store number between the name and the town.
+            var rest = gap[(hash + 1)..];
+            var digits = 0;
+            while (digits < rest.Length && char.IsAsciiDigit(rest[digits]))
+            {
+                digits++;
+            }
+
+            gap = digits > 0 ? rest[digits..] : gap;
+        }
+
+        var head = Word(text, t[i - 1]);
+        if (gap is not (", " or " - ") || !t[i - 1].Title
+            || !(BranchHeads.Contains(head) || OrganizationHeads.Contains(head) || FacilityHeads.Contains(head) || CenterWords.Contains(head)))
+        {
+            return;
+        }
+
+        spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Location, 0.7));
+    }
     private static readonly WordSet StateSecondWords = Set("york jersey hampshire mexico carolina dakota island");
 
     /// <summary>
@@ -1589,6 +1636,15 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     private static void PlaceBeforeState(string text, Span<Token> t, int i, List<PhiSpan> spans)
     {
         ref var tok = ref t[i];
+        // "Abilene, TX", "Sherman Oaks, CA": a capitalised listed place, a comma and a USPS state code in capitals.
+        if (tok.Title && !tok.Stop && (tok.Kind & WordKind.Place) != 0 && (tok.Kind & WordKind.Clinical) == 0 && i + 1 < t.Length
+            && text.AsSpan(tok.End, t[i + 1].Start - tok.End) is ", " && t[i + 1].Upper && t[i + 1].End - t[i + 1].Start == 2
+            && StateCodes.Contains(Word(text, t[i + 1])) && (t[i + 1].End == text.Length || !char.IsLetterOrDigit(text[t[i + 1].End])))
+        {
+            spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Location, 0.75));
+            return;
+        }
+
         if (i + 1 >= t.Length || tok.Stop || (tok.Kind & WordKind.Place) == 0 || (tok.Kind & (WordKind.English | WordKind.Medical | WordKind.Clinical)) != 0
             || tok.End - tok.Start < 4 || !Joined(text, tok, t[i + 1], allowComma: true))
         {

@@ -40,7 +40,7 @@ internal static partial class StructuredRecognizer
     // Not after a digit, a slash or a decimal point (a period after a word is a full stop: "to Farnsworth.4/17"); a colon or an x only
     // when it belongs to a number ("12:30/", "x3/4"), so "HX:6/21" and "fx3/96" stay dates. Two zero-padded month/day dates written
     // together ("11/05/11/06") and a two-digit year after a period ("12/02.97") are dates too.
-    [GeneratedRegex(@"(?<![\d/])(?<![^A-Za-z]\.|\b[A-Za-z]\.)(?<!^\.)(?<!\d[:xX-])(?<!\b[xX])(?:(?=(?:\d\d/){0,3}0[1-9])(?:0\d|1[0-2])/(?:[0-2]\d|3[01])/(?:0\d|1[0-2])/(?:[0-2]\d|3[01])|(?<m>0?[1-9]|1[0-2])/(?<d>0?[1-9]|[12]\d|3[01])\.(?<y>\d{2})(?![\d.%])|(?<m>0?[1-9]|1[0-2])(?<s>[/-])(?<d>0?[1-9]|[12]\d|3[01])\k<s>(?<y>\d{4}|\d{2})|(?<m>0?[1-9]|1[0-2])/(?<d>0?[1-9]|[12]\d|3[01])|(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)\d{2}|(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}|(?<m>0?[1-9]|1[0-2])/(?<yy>[4-9]\d))(?![\d/%]|\.\d|-\d|\s?(?:cm|mm)\b)", Cs)]
+    [GeneratedRegex(@"(?<![\d/])(?<![^A-Za-z]\.|\b[A-Za-z]\.)(?<!^\.)(?<!\d[:xX-])(?<!\b[xX])(?:(?=(?:\d\d/){0,3}0[1-9])(?:0\d|1[0-2])/(?:[0-2]\d|3[01])/(?:0\d|1[0-2])/(?:[0-2]\d|3[01])|(?<m>0?[1-9]|1[0-2])/(?<d>0?[1-9]|[12]\d|3[01])\.(?<y>\d{2})(?![\d.%])|(?<m>0?[1-9]|1[0-2])(?<s>[/-])(?<d>0?[1-9]|[12]\d|3[01])\k<s>(?<y>\d{4}|\d{2})|(?:1[3-9]|2\d|3[01])(?<s>[/-])(?:0?[1-9]|1[0-2])\k<s>(?<y>(?:19|20)\d{2})|(?<m>0?[1-9]|1[0-2])/(?<d>0?[1-9]|[12]\d|3[01])|(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)\d{2}|(?:0?[1-9]|1[0-2])/(?:19|20)\d{2}|(?<m>0?[1-9]|1[0-2])/(?<yy>[4-9]\d))(?![\d/%]|\.\d|-\d|\s?(?:cm|mm)\b)", Cs)]
     private static partial Regex NumericDate();
 
     // "2/11-2/14": a range of two month/day dates (the single-date pattern refuses a hyphen on either side).
@@ -69,7 +69,7 @@ internal static partial class StructuredRecognizer
     [GeneratedRegex(@"\b(?<v>9\d|1[0-2]\d)(?:\s*-?\s*(?:y/?o\b|yo\b|y\.o\.|yrs?\.?[\s-]*old|years?[\s-]*old|year-old|-year-old)|\s*(?:years?|yrs?)\s+of\s+age)|\b(?:age[d:]?|aged)\s*(?<v>9\d|1[0-2]\d)\b|\b(?<v>9\d|1[0-2]\d)\s*(?:yo|y/o)?\s*(?:m|f|male|female|man|woman|gentleman|lady)\b(?=\s+(?:with|who|presents|admitted|s/p|w/|pmh|hx))", Ci)]
     private static partial Regex Age();
 
-    [GeneratedRegex(@"\b(?:mrn|mr\s*#|mr\s*no\.?|medical\s+record|med\s+rec|unit\s*(?:no\.?|number|#)|hospital\s*(?:no\.?|number|#)|chart\s*(?:no\.?|number|#)|patient\s*id|pt\s*id|hosp\s*#)" + Sep + Value, Ci)]
+    [GeneratedRegex(@"\b(?:mrn|mr\s*#|mr\s*no\.?|medical\s+record|med\s+rec|unit\s*(?:no\.?|number|#)|hospital\s*(?:no\.?|number|#)|hosp\.?\s*(?:no\.?|number)|chart\s*(?:no\.?|number|#)|patient\s*id|pt\s*id|hosp\s*#)" + Sep + Value, Ci)]
     private static partial Regex Mrn();
 
     [GeneratedRegex(@"\b(?:member|policy|subscriber|beneficiary|medicare|medicaid|insurance|insurer|health\s+plan|plan|group|mbi|hicn|payer)" + Sep + Value, Ci)]
@@ -87,7 +87,7 @@ internal static partial class StructuredRecognizer
     [GeneratedRegex(@"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b", Cs)]
     private static partial Regex Iban();
 
-    [GeneratedRegex(@"\b(?:npi)" + Sep + @"(?<v>\d{10})\b|\b(?:dea)" + Sep + @"(?<v>[A-Z][A-Z9]\d{7})\b|\b(?:licen[cs]e|lic\.?|certificate|cert\.?|permit|registration|dl|driver'?s?\s+licen[cs]e|board\s+cert(?:ification)?)" + Sep + Value, Ci)]
+    [GeneratedRegex(@"\b(?:npi)" + Sep + @"(?<v>\d{10})\b|\b(?:dea)" + Sep + @"(?<v>[A-Z][A-Z9]\d{7})\b|\b(?:licen[cs]e|lic\.?|certificate|cert\.?|permit|registration|dl|driver'?s?\s+licen[cs]e|board\s+cert(?:ification)?|gmc|nmc|hcpc|clia|ahpra|cpso)" + Sep + Value, Ci)]
     private static partial Regex License();
 
     [GeneratedRegex(@"\b[A-Z][A-Z9]\d{7}\b", Cs)]
@@ -96,7 +96,7 @@ internal static partial class StructuredRecognizer
     [GeneratedRegex(@"\b[A-HJ-NPR-Z0-9]{17}\b", Ci)]
     private static partial Regex VinShape();
 
-    [GeneratedRegex(@"\b(?:vin|license\s+plate|licen[cs]e\s+plate\s+number|plate\s*(?:number|no\.?|#)|tag\s*(?:number|#)|registration\s+plate)\s*(?:is\s+)?[:#]?\s*(?<v>(?=[A-Z0-9 -]*\d)[A-Z0-9]{1,8}(?:[ -][A-Z0-9]{1,8})?)\b", Ci)]
+    [GeneratedRegex(@"\b(?:vin|license\s+plate|licen[cs]e\s+plate\s+number|plate\b\s*(?:number|no\.?|#)?|tag\s*(?:number|#)|registration\s+plate)\s*(?:is\s+)?[:#]?\s*(?<v>(?=[A-Z0-9 -]*\d)[A-Z0-9]{1,8}(?:[ -][A-Z0-9]{1,8})?)\b", Ci)]
     private static partial Regex Vehicle();
 
     [GeneratedRegex(@"\b(?:serial|s/n|sn|device\s*(?:id|identifier|serial)?|udi|imei|model|lot|pacemaker|icd|implant|pump|catheter\s+lot)" + Sep + Value + @"|\(01\)\d{14}(?:\(\d{2}\)[A-Z0-9]+)*", Ci)]
@@ -105,7 +105,10 @@ internal static partial class StructuredRecognizer
     [GeneratedRegex(@"\b(?:fingerprint|finger\s*print|retina(?:l)?\s*scan|iris\s*(?:scan|template)|voice\s*print|voiceprint|biometric|palm\s*print|face\s*(?:id|template)|dna\s+profile)\s*(?:id|template|hash|record)?" + Sep + Value, Ci)]
     private static partial Regex Biometric();
 
-    [GeneratedRegex(@"\b(?:accession|acc|reference|ref|confirmation|conf|specimen|sample|requisition|req|encounter|enc|visit|study|barcode|kit|tracking|claim|ticket|employee|badge|student|passport|case|order|csn|fin|har)\s*(?:id|number|no\.?|nbr|#)\s*[:#]?\s*" + Value + @"|\b(?:id|identifier)\s*[:#]\s*" + Value + @"|\b[A-Z]{1,3}\d{2}-\d{4,8}\b", Ci)]
+    [GeneratedRegex(@"\b(?:accession|acc|reference|ref|confirmation|conf|specimen|sample|requisition|req|encounter|enc|visit|study|barcode|kit|tracking|claim|ticket|employee|badge|student|passport|case|order|csn|fin|har)\s*(?:id|number|no\.?|nbr|#)\s*[:#]?\s*" + Value + @"|\b(?:id|identifier)\s*[:#]\s*" + Value + @"|\b[A-Z]{1,3}\d{2}-\d{4,8}\b" +
+        // Labels that need no "number" after them: "Accession XR000712338", "ACC: US-2408-44721", "CSN: 310044871265", "Job #4418203",
+        // "badge 4471", "Case: A-2024-0117", "poison control case 24-118830".
+        @"|\b(?:accession|acc|csn|har|fin|job|badge|requisition|specimen)\s*[:#]?\s*#?\s*" + Value + @"|\bcase\s*[:#]\s*" + Value + @"|\bcase\s+(?<v>\d{2,4}-\d{3,8})\b", Ci)]
     private static partial Regex OtherId();
 
     [GeneratedRegex(@"(?<![\d-])(?<v>\d{5}(?:-\d{4})?)(?![\d-])", Cs)]

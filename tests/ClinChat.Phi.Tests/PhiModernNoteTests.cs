@@ -1,0 +1,57 @@
+namespace ClinChat.Phi.Tests;
+
+/// <summary>
+/// Engine 1.8.0, modern note shapes: streets named without a house number, towns after a branch or before a state code, UK, Irish and
+/// European postal codes with their towns, day-first dates, and identifiers behind labels that need no "number" (accession, CSN,
+/// badge, case, GMC, CLIA, plate). All values are invented.
+/// </summary>
+[Collection(nameof(DetectorCollection))]
+public sealed class PhiModernNoteTests(DetectorFixture fixture)
+{
+    private readonly PhiDetector _detector = fixture.Detector;
+
+    [Theory]
+    [InlineData("Lives alone in a flat on Quenbury Street, walks with a stick.", "Quenbury Street")]
+    [InlineData("Neighbour found him on Juniper Court near the mailbox.", "Juniper Court")]
+    [InlineData("Condo on W Tallowmere Rd. Quit smoking in 2001.", "W Tallowmere Rd")]
+    [InlineData("Brackwater Road, Quenbury QB7 4QF\nTel: 0161 496 0000", "Brackwater Road")]
+    [InlineData("Brackwater Road, Quenbury QB7 4QF\nTel: 0161 496 0000", "Quenbury QB7 4QF")]
+    [InlineData("Address: Flat 2, 19 Kettle Street, Norwich NR1 3AQ", "Norwich NR1 3AQ")]
+    [InlineData("Rheumatology, Galway H91 YR71", "Galway H91 YR71")]
+    [InlineData("Feldweg 18, 80331 München", "80331 München")]
+    [InlineData("Please send it to Keystone Pharmacy #1042, Issaquah. Thanks", "Issaquah")]
+    [InlineData("Pharmacy: Keystone Pharmacy, Ames - call ahead.", "Ames")]
+    [InlineData("Place of death: Quenbury Nursing and Rehabilitation, Abilene, TX", "Abilene")]
+    public void Detect_ModernPlaceShape_FlagsLocation(string text, string place) =>
+        SpanAssert.Flags(_detector, text, place, PhiType.Location);
+
+    [Theory]
+    [InlineData("treated with hemiarthroplasty 18/01/2025 without complication", "18/01/2025")]
+    [InlineData("Patient: Odile Brack, DOB 21/10/1978, MRN G0448127", "21/10/1978")]
+    public void Detect_DayFirstDate_FlagsDate(string text, string date) =>
+        SpanAssert.Flags(_detector, text, date, PhiType.Date);
+
+    [Theory]
+    [InlineData("ACCESSION: CT2405510937   DATE OF EXAM: 05/19/2024", "CT2405510937", PhiType.Id)]
+    [InlineData("Date/time: 1/9/25 08:05   Accession XR000712338   Ordering: NP", "XR000712338", PhiType.Id)]
+    [InlineData("MRN: E00772193   CSN: 310044871265", "310044871265", PhiType.Id)]
+    [InlineData("D: 12/06/2024 T: 12/07/2024  Job #4418203", "4418203", PhiType.Id)]
+    [InlineData("per the officer on scene, badge 4471, at the crossing", "4471", PhiType.Id)]
+    [InlineData("Case: A-2024-0117   Decedent: on file", "A-2024-0117", PhiType.Id)]
+    [InlineData("Poison control case 24-118830 was opened.", "24-118830", PhiType.Id)]
+    [InlineData("Dr L. Quenby, ST3 EM, GMC 7123456", "7123456", PhiType.License)]
+    [InlineData("Meridian Laboratories, CLIA 05D2048871, Quenbury", "05D2048871", PhiType.License)]
+    [InlineData("Restrained driver of a sedan (plate 8FKW219) struck on the side", "8FKW219", PhiType.Vehicle)]
+    [InlineData("DOB: 30/11/1991   Hosp no: RW4418027", "RW4418027", PhiType.Mrn)]
+    public void Detect_LabelledIdentifier_FlagsValue(string text, string value, PhiType type) =>
+        SpanAssert.Flags(_detector, text, value, type);
+
+    [Theory]
+    [InlineData("GOOD COMPLIANCE WITH PIP 25, PLATEAU 20. BS CLEAR.", "20")]
+    [InlineData("Platelet ct down to 185 from 232.", "185")]
+    [InlineData("walked down the street and back on the road", "street")]
+    [InlineData("in case 2 doses are missed, call the clinic", "2 doses")]
+    [InlineData("strength 5/5 in all four, BP 132/84", "5/5")]
+    public void Detect_LookAlikes_AreNotFlagged(string text, string words) =>
+        SpanAssert.DoesNotFlag(_detector, text, words);
+}
