@@ -7,7 +7,7 @@ namespace ClinChat.Phi;
 /// Finds the 18 HIPAA Safe Harbor identifier kinds in free text. Thread-safe; build one and share it
 /// (loading the dictionaries takes a moment).
 /// </summary>
-public sealed class PhiDetector
+public sealed partial class PhiDetector
 {
     /// <summary>Bumped whenever rules or word lists change what is detected.</summary>
     public const string EngineVersion = "1.8.0";
@@ -69,7 +69,32 @@ public sealed class PhiDetector
         deadline.Check();
         _names.Find(text, spans, deadline);
         deadline.Check();
+        AgesAfterNames(text, spans);
         return TrimPossessives(text, DropEponyms(text, Merge(spans)));
+    }
+
+    // ", 96," / ", 90 -" / " (92)" right after a person's name: the age, which Safe Harbor removes above 89.
+    [System.Text.RegularExpressions.GeneratedRegex(@"\G(?:,[ \t]*|[ \t]*\([ \t]*)(?<v>9\d|1[01]\d)(?:[ \t]*(?:y/?o|yo|yrs?|y))?[ \t]*(?=[,.;)]|[ \t]+-|$)",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.ExplicitCapture)]
+    private static partial System.Text.RegularExpressions.Regex AgeAfterName();
+
+    private static void AgesAfterNames(string text, List<PhiSpan> spans)
+    {
+        var count = spans.Count;
+        for (var s = 0; s < count; s++)
+        {
+            if (spans[s].Type != PhiType.Name)
+            {
+                continue;
+            }
+
+            var m = AgeAfterName().Match(text, spans[s].End);
+            if (m.Success)
+            {
+                var v = m.Groups["v"];
+                spans.Add(new PhiSpan(v.Index, v.Index + v.Length, PhiType.Age, 0.8));
+            }
+        }
     }
 
     /// <summary>

@@ -47,6 +47,42 @@ public sealed class PhiModernNoteTests(DetectorFixture fixture)
         SpanAssert.Flags(_detector, text, value, type);
 
     [Theory]
+    [InlineData("DOB: 11/02/1932 (92 y)\nAdmission date: 12/01/2024", "92")]
+    [InlineData("Pt Odell Brackley, 90M, MRN 3317702, portable film", "90")]
+    [InlineData("Bay 2, bed 4: Mrs Doris Quenbury, 96, admitted with a fall", "96")]
+    [InlineData("from home with his wife Delphine (92). Lives nearby.", "92")]
+    public void Detect_AgeOverEightyNine_FlagsAge(string text, string age) =>
+        SpanAssert.Flags(_detector, text, age, PhiType.Age);
+
+    [Theory]
+    [InlineData("contact the helpline on 0161 496 0755 or by e-mail", "0161 496 0755")]
+    [InlineData("Husband aware, mob 07700 900917.", "07700 900917")]
+    public void Detect_UkNumberWithTrunkZero_FlagsPhone(string text, string phone) =>
+        SpanAssert.Flags(_detector, text, phone, PhiType.Phone);
+
+    [Theory]
+    [InlineData("It was 8.1 in March and 7.4 now.", "March")]
+    [InlineData("No falls since May.", "May")]
+    public void Detect_MarchOrMayAfterTimePreposition_FlagsDate(string text, string month) =>
+        SpanAssert.Flags(_detector, text, month, PhiType.Date);
+
+    [Theory]
+    [InlineData("Follow-up: postpartum visit at Bloom Womens Health in six weeks", "Bloom Womens Health")]
+    [InlineData("seen at Lakeland Heart and Vascular Institute today", "Lakeland Heart and Vascular Institute")]
+    [InlineData("Pinecrest Neurology Associates\n4120 Quenbury Parkway", "Pinecrest Neurology Associates")]
+    public void Detect_PracticeNamedAfterEponymOrPlace_FlagsLocation(string text, string name) =>
+        SpanAssert.Flags(_detector, text, name, PhiType.Location);
+
+    [Theory]
+    [InlineData("Date of autopsy: 12/22/2024\nPlace of death: at home", "Place")]
+    [InlineData("Typed: 14/03/2025\nCourt date moved again", "Court")]
+    [InlineData("Seen 3/27/2025   Acadiana Medical Center ED", "ED")]
+    [InlineData("You may be able to stop it in May if the scan is clear.", "may be")]
+    [InlineData("T 99F, HR 88, BP 120/80", "99F")]
+    public void Detect_DateNextToAddressWords_StaysADateOnly(string text, string words) =>
+        SpanAssert.DoesNotFlag(_detector, text, words);
+
+    [Theory]
     [InlineData("GOOD COMPLIANCE WITH PIP 25, PLATEAU 20. BS CLEAR.", "20")]
     [InlineData("Platelet ct down to 185 from 232.", "185")]
     [InlineData("walked down the street and back on the road", "street")]

@@ -39,7 +39,8 @@ internal static partial class AddressRecognizer
     private const string StreetWord = @"[\p{L}][\p{L}'’-]*\.?";
     private const string NumberedStreet = @"\d{1,6}[A-Z]?(?:[ \t]+\d{1,5})?[ \t]+(?<w>" + StreetWord + @"(?:[ \t]+" + StreetWord + @"){0,3})[ \t]+\d{1,5}[a-z]?\b\.?";
 
-    [GeneratedRegex(@"(?<![\w-])\d{1,6}[A-Z]?(?:\s+\d{1,5})?\s+(?:[NSEW]\.?\s+)?(?:" + Cap + @"[ \t]+){0,3}" + Suffix + @"\b\.?(?:\s+\d{1,5}\b)?" + Unit + Tail, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    // The house number starts no date ("12/22/2024 Place ...") and shares the street's line ("... 2025\nDr Okafor" is a letterhead).
+    [GeneratedRegex(@"(?<![\w/.-])\d{1,6}[A-Z]?(?:[ \t]+\d{1,5})?[ \t]+(?:[NSEW]\.?[ \t]+)?(?:" + Cap + @"[ \t]+){0,3}" + Suffix + @"\b\.?(?:\s+\d{1,5}\b)?" + Unit + Tail, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex USStreet();
 
     [GeneratedRegex(@"(?:\b(?:Rue|Rua|Via|Calle|Avenida|Avenue|Av\.|ul\.|Piazza|Piazzetta|Viale|Corso|Largo|Strada|Travessa|Praça|Plac|Aleja|Al\.)|(?<![\w/])C/)\s+(?:(?:dei|degli|delle|della|del|de|di|da|do|das|dos|des|du|la|le)\s+)?(?:" + Cap + @"\s+){0,3}?(?:" + Cap + @"\s+)?\d{1,5}[a-z]?\b" + Unit + Tail, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]

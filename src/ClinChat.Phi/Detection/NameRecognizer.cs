@@ -1701,7 +1701,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     {
         // Only where capitals mean something: in capitals-only or lower-case notes every word looks alike. A department after a
         // facility ("Brookhaven Medical Center Radiology") is not part of its name.
-        if (mode != CaseMode.Mixed || !t[h].Title || h == 0 || OrganizationHeads.Contains(Word(text, t[h - 1])) && !GenericOrganizationHeads.Contains(Word(text, t[h - 1])))
+        if (mode != CaseMode.Mixed || !t[h].Title || h == 0 || FacilityHeads.Contains(Word(text, t[h - 1])) || CenterWords.Contains(Word(text, t[h - 1])))
         {
             return;
         }
@@ -1721,12 +1721,15 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 continue;
             }
 
-            if (!(t[k].Title || t[k].Upper && w.Length is >= 2 and <= 4 && k < h - 1) || Titles.Contains(w) || Relations.Contains(w))
+            var innerCapitals = char.IsUpper(w[0]) && t[k].LowerCount > 0 && PlainWord(w);
+            if (!(t[k].Title || innerCapitals || t[k].Upper && w.Length is >= 2 and <= 4 && k < h - 1) || Titles.Contains(w) || Relations.Contains(w))
             {
                 break;
             }
 
-            if (!t[k].Stop && !IsClinical(t[k].Kind) && (t[k].Kind & WordKind.Eponym) == 0 && !DepartmentModifiers.Contains(w) && !OrganizationHeads.Contains(w)
+            // Eponyms and gazetteer places the medical list also knows ("Bloom", "Lakeland") still name a practice.
+            var clinical = (t[k].Kind & WordKind.Clinical) != 0 || (t[k].Kind & (WordKind.Medical | WordKind.Place)) == WordKind.Medical;
+            if (!t[k].Stop && !clinical && !DepartmentModifiers.Contains(w) && !OrganizationHeads.Contains(w)
                 && !Credentials.Contains(w) && w.Length >= 3)
             {
                 first = k;

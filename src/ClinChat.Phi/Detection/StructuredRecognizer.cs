@@ -63,10 +63,16 @@ internal static partial class StructuredRecognizer
     [GeneratedRegex(@"\b(?:January|February|April|June|July|August|September|October|November|December|JANUARY|FEBRUARY|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|Christmas|Thanksgiving|CHRISTMAS|THANKSGIVING|christmas|thanksgiving)\b", Cs)]
     private static partial Regex BareMonth();
 
+    // "March" and "May" are words too: a month only after a time preposition ("in March", "since May", "early March").
+    [GeneratedRegex(@"\b(?:in|since|until|till|by|during|early|late|mid|last|next|this|of)[ -]+(?<v>March|May)\b(?!\s+(?:be|have|not|need|want|help|I|we|you|he|she|it|they))", Cs)]
+    private static partial Regex AmbiguousMonth();
+
     [GeneratedRegex(@"\b(?:on\s+the\s+|the\s+)(?<v>[12]?\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:step|ventricle|nerve|space|interspace|lumbar|metatarsal|stage|line|bottle|unit|set|time|day|dose|grade|percentile|rib|ics|intercostal|floor|attempt|week|hour|cycle|centile|degree|generation|toe|finger|digit|trimester))", Ci)]
     private static partial Regex OrdinalDay();
 
-    [GeneratedRegex(@"\b(?<v>9\d|1[0-2]\d)(?:\s*-?\s*(?:y/?o\b|yo\b|y\.o\.|yrs?\.?[\s-]*old|years?[\s-]*old|year-old|-year-old)|\s*(?:years?|yrs?)\s+of\s+age)|\b(?:age[d:]?|aged)\s*(?<v>9\d|1[0-2]\d)\b|\b(?<v>9\d|1[0-2]\d)\s*(?:yo|y/o)?\s*(?:m|f|male|female|man|woman|gentleman|lady)\b(?=\s+(?:with|who|presents|admitted|s/p|w/|pmh|hx))", Ci)]
+    [GeneratedRegex(@"\b(?<v>9\d|1[0-2]\d)(?:\s*-?\s*(?:y/?o\b|yo\b|y\.o\.|yrs?\.?[\s-]*old|years?[\s-]*old|year-old|-year-old)|\s*(?:years?|yrs?)\s+of\s+age)|\b(?:age[d:]?|aged)\s*(?<v>9\d|1[0-2]\d)\b|\b(?<v>9\d|1[0-2]\d)\s*(?:yo|y/o)?\s*(?:m|f|male|female|man|woman|gentleman|lady)\b(?=\s+(?:with|who|presents|admitted|s/p|w/|pmh|hx))" +
+        // "(92 y)", ", 90M," (a temperature "T 99F" has no comma before it).
+        @"|\(\s*(?<v>9\d|1[01]\d)\s*(?:y|yrs?)\s*\)|(?<=,\s?)(?<v>9\d|1[01]\d)\s?(?-i:[MF])(?=[,;\s])", Ci)]
     private static partial Regex Age();
 
     [GeneratedRegex(@"\b(?:mrn|mr\s*#|mr\s*no\.?|medical\s+record|med\s+rec|unit\s*(?:no\.?|number|#)|hospital\s*(?:no\.?|number|#)|hosp\.?\s*(?:no\.?|number)|chart\s*(?:no\.?|number|#)|patient\s*id|pt\s*id|hosp\s*#)" + Sep + Value, Ci)]
@@ -365,12 +371,31 @@ internal static partial class StructuredRecognizer
         return hour < 24 && minute < 60 && rest.Length is >= 2 and <= 4;
     }
 
+    private static readonly string[] TrunkZeroRegions = ["GB", "IE", "AU", "NZ", "DE", "FR", "NL"];
+
     private static bool PossiblePhone(PhoneNumberUtil util, ReadOnlySpan<char> candidate)
     {
         try
         {
-            var number = util.Parse(candidate.ToString(), "US");
-            return util.IsPossibleNumber(number);
+            var text = candidate.ToString();
+            if (util.IsPossibleNumber(util.Parse(text, "US")))
+            {
+                return true;
+            }
+
+            // A trunk 0 is never North American: "0131 496 0000", "07700 900000" are dialled within the UK, Ireland, Australia ...
+            if (text.TrimStart('(')[0] == '0')
+            {
+                foreach (var region in TrunkZeroRegions)
+                {
+                    if (util.IsPossibleNumber(util.Parse(text, region)))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
         catch (NumberParseException)
         {
@@ -423,6 +448,7 @@ internal static partial class StructuredRecognizer
 
         AddMatches(TextDate(), text, spans, PhiType.Date, 0.9);
         AddMatches(BareMonth(), text, spans, PhiType.Date, 0.6);
+        AddValueMatches(AmbiguousMonth(), text, spans, PhiType.Date, 0.6);
         AddValueMatches(OrdinalDay(), text, spans, PhiType.Date, 0.6);
         AddValueMatches(AbbreviatedYear(), text, spans, PhiType.Date, 0.6);
     }
