@@ -22,6 +22,9 @@ public sealed class PhiModernNoteTests(DetectorFixture fixture)
     [InlineData("Please send it to Keystone Pharmacy #1042, Issaquah. Thanks", "Issaquah")]
     [InlineData("Pharmacy: Keystone Pharmacy, Ames - call ahead.", "Ames")]
     [InlineData("Place of death: Quenbury Nursing and Rehabilitation, Abilene, TX", "Abilene")]
+    [InlineData("He lives in Quenbury County with his son.", "Quenbury County")]
+    [InlineData("Ward: Kestrel Ward, Tallowmere General Hospital", "Kestrel Ward")]
+    [InlineData("Sings in the choir at Quenbury Baptist Church on Sundays.", "Quenbury Baptist Church")]
     public void Detect_ModernPlaceShape_FlagsLocation(string text, string place) =>
         SpanAssert.Flags(_detector, text, place, PhiType.Location);
 
@@ -43,6 +46,9 @@ public sealed class PhiModernNoteTests(DetectorFixture fixture)
     [InlineData("Meridian Laboratories, CLIA 05D2048871, Quenbury", "05D2048871", PhiType.License)]
     [InlineData("Restrained driver of a sedan (plate 8FKW219) struck on the side", "8FKW219", PhiType.Vehicle)]
     [InlineData("DOB: 30/11/1991   Hosp no: RW4418027", "RW4418027", PhiType.Mrn)]
+    [InlineData("OHIP 1234-567-890-AB on file", "1234-567-890-AB", PhiType.HealthPlan)]
+    [InlineData("Prior authorization: PA88213 approved", "PA88213", PhiType.Id)]
+    [InlineData("Rx #4412093 refilled today", "4412093", PhiType.Id)]
     public void Detect_LabelledIdentifier_FlagsValue(string text, string value, PhiType type) =>
         SpanAssert.Flags(_detector, text, value, type);
 
@@ -88,6 +94,10 @@ public sealed class PhiModernNoteTests(DetectorFixture fixture)
     [InlineData("walked down the street and back on the road", "street")]
     [InlineData("in case 2 doses are missed, call the clinic", "2 doses")]
     [InlineData("strength 5/5 in all four, BP 132/84", "5/5")]
+    [InlineData("moved to the Isolation Ward overnight", "Isolation Ward")]
+    [InlineData("Vital signs pre-rx: 148/60, during rx: 140/60", "148/60")]
+    [InlineData("Lab: normal. Visit: annual physical.", "normal")]
+    [InlineData("Follow up with the Community Church volunteers", "Community Church")]
     public void Detect_LookAlikes_AreNotFlagged(string text, string words) =>
         SpanAssert.DoesNotFlag(_detector, text, words);
 }

@@ -1672,11 +1672,13 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         "counseling counselling collective laboratories laboratory labs imaging radiology teleradiology pathology dermatology neurology " +
         "cardiology oncology orthopedics orthopaedics pediatrics paediatrics geriatrics urology gastroenterology nephrology pulmonology " +
         "rheumatology ophthalmology psychiatry endocrinology medicine healthcare health care rehabilitation surgery ward pavilion school " +
-        "academy services monitoring answering dialysis hospice therapy physicians specialists");
+        "academy services monitoring answering dialysis hospice therapy physicians specialists elementary college church chapel apartments " +
+        // Counties and their kin are places below a state: "Dane County", "Orleans Parish".
+        "county parish township borough");
 
     // Heads that also name a kind of care or a department ("Comfort Care", "Sleep Medicine"): the name needs three words or a first
     // word that is not English.
-    private static readonly WordSet GenericOrganizationHeads = Set("care health medicine therapy surgery ward school services");
+    private static readonly WordSet GenericOrganizationHeads = Set("care health medicine therapy surgery school services college church chapel");
 
     // First words that make a department or a kind of service, not a proper name: "Breast Oncology", "Family Medicine", "Urgent Care".
     private static readonly WordSet DepartmentModifiers = Set(
@@ -1690,7 +1692,9 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         "grammar nursery nursing transitional residential radiation infusion dialysis imaging stroke trauma burn transplant voice " +
         "pulmonary renal hepatic neuro neurological psychiatric obstetric gynecologic gynaecologic respiratory digestive endocrine allergy " +
         "immunology hematology haematology podiatry audiology optometry chiropractic physiotherapy anesthesia anaesthesia nutrition dietetic " +
-        "social spiritual chaplaincy case american national board society college association federation royal european international world");
+        "social spiritual chaplaincy case american national board society college association federation royal european international world " +
+        "isolation side observation assessment admissions short stay discharge recovery escalation covid psychiatric baptist methodist " +
+        "catholic lutheran presbyterian episcopal orthodox community");
 
     /// <summary>
     /// "Clearwater Dermatology", "Lakeland Heart and Vascular Institute", "Bayfront Orthopaedic &amp; Spine Institute": capitalised words

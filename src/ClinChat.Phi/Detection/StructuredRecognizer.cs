@@ -78,7 +78,11 @@ internal static partial class StructuredRecognizer
     [GeneratedRegex(@"\b(?:mrn|mr\s*#|mr\s*no\.?|medical\s+record|med\s+rec|unit\s*(?:no\.?|number|#)|hospital\s*(?:no\.?|number|#)|hosp\.?\s*(?:no\.?|number)|chart\s*(?:no\.?|number|#)|patient\s*id|pt\s*id|hosp\s*#)" + Sep + Value, Ci)]
     private static partial Regex Mrn();
 
-    [GeneratedRegex(@"\b(?:member|policy|subscriber|beneficiary|medicare|medicaid|insurance|insurer|health\s+plan|plan|group|mbi|hicn|payer)" + Sep + Value, Ci)]
+    // National health numbers are written in groups ("NHS no: 943 476 5919", "OHIP 1234-567-890-AB", "Medicare 2123 45670 1").
+    private const string GroupedValue = @"(?<v>\d{2,5}(?:[ -]\d{2,6}){1,4}(?:[ -]?[A-Z]{1,2})?)(?![\w-])";
+
+    [GeneratedRegex(@"\b(?:member|policy|subscriber|beneficiary|medicare|medicaid|insurance|insurer|health\s+plan|plan|group|mbi|hicn|payer|" +
+        @"nhs|chi|ohip|hcn|health\s+card|health\s+insurance|ihi|pps|phn|insurance\s+id)" + Sep + "(?:" + GroupedValue + "|" + Value + ")", Ci)]
     private static partial Regex HealthPlan();
 
     [GeneratedRegex(@"\b[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d[AC-HJKMNP-RT-Y]{2}\d{2}\b", Cs)]
@@ -93,7 +97,7 @@ internal static partial class StructuredRecognizer
     [GeneratedRegex(@"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b", Cs)]
     private static partial Regex Iban();
 
-    [GeneratedRegex(@"\b(?:npi)" + Sep + @"(?<v>\d{10})\b|\b(?:dea)" + Sep + @"(?<v>[A-Z][A-Z9]\d{7})\b|\b(?:licen[cs]e|lic\.?|certificate|cert\.?|permit|registration|dl|driver'?s?\s+licen[cs]e|board\s+cert(?:ification)?|gmc|nmc|hcpc|clia|ahpra|cpso)" + Sep + Value, Ci)]
+    [GeneratedRegex(@"\b(?:npi)" + Sep + @"(?<v>\d{10})\b|\b(?:dea)" + Sep + @"(?<v>[A-Z][A-Z9]\d{7})\b|\b(?:licen[cs]e|lic\.?|certificate|cert\.?|permit|registration|dl|driver'?s?\s+licen[cs]e|board\s+cert(?:ification)?|gmc|nmc|hcpc|clia|ahpra|cpso|provider\s*(?:no\.?|number|#)|prescriber\s*(?:no\.?|number|#|id)|nmc\s+pin)" + Sep + Value, Ci)]
     private static partial Regex License();
 
     [GeneratedRegex(@"\b[A-Z][A-Z9]\d{7}\b", Cs)]
@@ -114,10 +118,12 @@ internal static partial class StructuredRecognizer
     [GeneratedRegex(@"\b(?:accession|acc|reference|ref|confirmation|conf|specimen|sample|requisition|req|encounter|enc|visit|study|barcode|kit|tracking|claim|ticket|employee|badge|student|passport|case|order|csn|fin|har)\s*(?:id|number|no\.?|nbr|#)\s*[:#]?\s*" + Value + @"|\b(?:id|identifier)\s*[:#]\s*" + Value + @"|\b[A-Z]{1,3}\d{2}-\d{4,8}\b" +
         // Labels that need no "number" after them: "Accession XR000712338", "ACC: US-2408-44721", "CSN: 310044871265", "Job #4418203",
         // "badge 4471", "Case: A-2024-0117", "poison control case 24-118830".
-        @"|\b(?:accession|acc|csn|har|fin|job|badge|requisition|specimen)\s*[:#]?\s*#?\s*" + Value + @"|\bcase\s*[:#]\s*" + Value + @"|\bcase\s+(?<v>\d{2,4}-\d{3,8})\b", Ci)]
+        @"|\b(?:accession|acc|csn|har|fin|job|badge|requisition|specimen|claim|encounter|visit|lab|sample|barcode|tracking|ticket|ref|reference|" +
+        @"confirmation|authori[sz]ation|auth)\s*[:#]\s*#?\s*" + Value + @"|\b(?:rx|prescription)\s*#\s*" + Value + @"|\b(?:accession|acc|csn|har|fin|job|badge|requisition|specimen)\s+#?\s*" + Value + @"|\bcase\s*[:#]\s*" + Value + @"|\bcase\s+(?<v>\d{2,4}-\d{3,8})\b", Ci)]
     private static partial Regex OtherId();
 
-    [GeneratedRegex(@"(?<![\d-])(?<v>\d{5}(?:-\d{4})?)(?![\d-])", Cs)]
+    // Not glued to letters: "PA88213" is an identifier, not Pennsylvania and a ZIP code.
+    [GeneratedRegex(@"(?<![\w-])(?<v>\d{5}(?:-\d{4})?)(?![\w-])", Cs)]
     private static partial Regex ZipShape();
 
     [GeneratedRegex(@"\b(?:zip|zip\s*code|postal\s*code|postcode|post\s*code)\s*(?:is\s*)?[:#]?\s*(?<v>\d{5}(?:-\d{3,4})?|\d{3,4}(?:[ -]?(?:\d{2,3}|[A-Z]{2}))?\b|[A-Z]\d[A-Z]\s?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})\b", Ci)]
