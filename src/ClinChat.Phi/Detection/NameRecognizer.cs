@@ -90,7 +90,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         "line needle forceps retractor splint boot collar mask valve shunt stent pouch clamp method technique solution level levels fingers " +
         "nomogram grade stage index");
 
-    private static readonly WordSet NonPlaceAcronyms = Set("osh ich sah ivh sdh edh lvh rvh bph pph pih adh ldh tsh fsh nph mch hh dh sh ph ch nh bh gh2 ugh duh");
+    private static readonly WordSet NonPlaceAcronyms = Set("nih lmwh ufh osh ich sah ivh sdh edh lvh rvh bph pph pih adh ldh tsh fsh nph mch hh dh sh ph ch nh bh gh2 ugh duh");
 
     private static readonly string[] KnownFacilityPhrases =
     [
@@ -204,7 +204,10 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         for (var s = spans.Count - 1; s >= firstSpan; s--)
         {
             var words = text.AsSpan(spans[s].Start, spans[s].End - spans[s].Start).Trim(" .,");
-            if (spans[s].Type == PhiType.Name && (Credentials.Contains(words) || WeakTitles.Contains(words)))
+            // "beta2-agonist (SABA)", "inhibitor (ARNI)": an acronym defined in brackets after its words.
+            var definedAcronym = words.Length is >= 2 and <= 6 && !words.ContainsAnyExceptInRange('A', 'Z') && spans[s].Start > 0
+                && text[spans[s].Start - 1] == '(' && spans[s].End < text.Length && text[spans[s].End] == ')';
+            if (spans[s].Type == PhiType.Name && (Credentials.Contains(words) || WeakTitles.Contains(words) || definedAcronym))
             {
                 spans.RemoveAt(s);
             }
@@ -1678,6 +1681,9 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
     // Heads that also name a kind of care or a department ("Comfort Care", "Sleep Medicine"): the name needs three words or a first
     // word that is not English.
+    // Heads that close a name of their own: a second name may follow ("Chest Physicians Evidence-Based Clinical Practice").
+    private static readonly WordSet NameEndingHeads = Set("physicians specialists associates partners group");
+
     private static readonly WordSet GenericOrganizationHeads = Set("care health medicine therapy surgery school services college church chapel");
 
     // First words that make a department or a kind of service, not a proper name: "Breast Oncology", "Family Medicine", "Urgent Care".
@@ -1694,7 +1700,8 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         "immunology hematology haematology podiatry audiology optometry chiropractic physiotherapy anesthesia anaesthesia nutrition dietetic " +
         "social spiritual chaplaincy case american national board society college association federation royal european international world " +
         "isolation side observation assessment admissions short stay discharge recovery escalation covid psychiatric baptist methodist " +
-        "catholic lutheran presbyterian episcopal orthodox community");
+        "catholic lutheran presbyterian episcopal orthodox community official best good evidence-based guideline many most some all " +
+        "other local nearby their our your his her its this that these those any each every");
 
     /// <summary>
     /// "Clearwater Dermatology", "Lakeland Heart and Vascular Institute", "Bayfront Orthopaedic &amp; Spine Institute": capitalised words
@@ -1725,6 +1732,12 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 continue;
             }
 
+            // Another practice word ends the name ("Chest Physicians | Evidence-Based Clinical Practice").
+            if (NameEndingHeads.Contains(w))
+            {
+                break;
+            }
+
             var innerCapitals = char.IsUpper(w[0]) && t[k].LowerCount > 0 && PlainWord(w);
             if (!(t[k].Title || innerCapitals || t[k].Upper && w.Length is >= 2 and <= 4 && k < h - 1) || Titles.Contains(w) || Relations.Contains(w))
             {
@@ -1733,7 +1746,8 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
 
             // Eponyms and gazetteer places the medical list also knows ("Bloom", "Lakeland") still name a practice.
             var clinical = (t[k].Kind & WordKind.Clinical) != 0 || (t[k].Kind & (WordKind.Medical | WordKind.Place)) == WordKind.Medical;
-            if (!t[k].Stop && !clinical && !DepartmentModifiers.Contains(w) && !OrganizationHeads.Contains(w)
+            // An acronym before department words names an agency or a department ("CDC Clinical Practice", "IBD Clinic").
+            if (!t[k].Stop && !clinical && !DepartmentModifiers.Contains(w) && !OrganizationHeads.Contains(w) && !(t[k].Upper && w.Length <= 5)
                 && !Credentials.Contains(w) && w.Length >= 3)
             {
                 first = k;
@@ -2138,6 +2152,8 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     [
         "ol", "in", "ine", "ide", "ate", "cin", "mab", "nib", "pril", "sartan", "azole", "cillin", "mycin", "quin", "cath", "tomy", "itis",
         "emia", "osis", "pro", "gram", "scopy", "plasty", "ex", "yl", "il", "one", "pam", "lam", "done", "cef", "ium", "ase", "gen", "vir", "xa",
+        // Newer drug stems and abstract nouns: "apixaban", "dabigatran", "liraglutide", "reperfusion".
+        "ban", "tran", "tide", "sion", "tion",
     ];
 
     private static readonly string[] SurnameEndings =

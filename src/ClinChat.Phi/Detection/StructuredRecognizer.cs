@@ -81,8 +81,10 @@ internal static partial class StructuredRecognizer
     // National health numbers are written in groups ("NHS no: 943 476 5919", "OHIP 1234-567-890-AB", "Medicare 2123 45670 1").
     private const string GroupedValue = @"(?<v>\d{2,5}(?:[ -]\d{2,6}){1,4}(?:[ -]?[A-Z]{1,2})?)(?![\w-])";
 
-    [GeneratedRegex(@"\b(?:member|policy|subscriber|beneficiary|medicare|medicaid|insurance|insurer|health\s+plan|plan|group|mbi|hicn|payer|" +
-        @"nhs|chi|ohip|hcn|health\s+card|health\s+insurance|ihi|pps|phn|insurance\s+id)" + Sep + "(?:" + GroupedValue + "|" + Value + ")", Ci)]
+    // "Plan" and "group" count only with "id/#/no/number" after them ("Plan: 10-20 mg" is a dose); grouped digits only after a
+    // national health-number label.
+    [GeneratedRegex(@"\b(?:member|policy|subscriber|beneficiary|medicare|medicaid|insurance|insurer|health\s+plan|(?:plan|group)(?=\s*(?:id\b|#|no\b|no\.|number\b|nbr\b))|mbi|hicn|payer)" + Sep + Value +
+        @"|\b(?:nhs|chi|ohip|hcn|health\s+card|medicare|medicaid|ihi|pps|phn)" + Sep + "(?:" + GroupedValue + "|" + Value + ")", Ci)]
     private static partial Regex HealthPlan();
 
     [GeneratedRegex(@"\b[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d[AC-HJKMNP-RT-Y]{2}\d{2}\b", Cs)]
