@@ -25,6 +25,9 @@ public sealed class PhiModernNoteTests(DetectorFixture fixture)
     [InlineData("He lives in Quenbury County with his son.", "Quenbury County")]
     [InlineData("Ward: Kestrel Ward, Tallowmere General Hospital", "Kestrel Ward")]
     [InlineData("Sings in the choir at Quenbury Baptist Church on Sundays.", "Quenbury Baptist Church")]
+    [InlineData("Facility: Quenbury Surgical Center, OR 4", "Quenbury Surgical Center")]
+    [InlineData("Place of death: Tallow Creek Hospice, at 03:10", "Tallow Creek Hospice")]
+    [InlineData("Last week he ended up in Xenia and was upset.", "Xenia")]
     public void Detect_ModernPlaceShape_FlagsLocation(string text, string place) =>
         SpanAssert.Flags(_detector, text, place, PhiType.Location);
 
@@ -49,6 +52,9 @@ public sealed class PhiModernNoteTests(DetectorFixture fixture)
     [InlineData("OHIP 1234-567-890-AB on file", "1234-567-890-AB", PhiType.HealthPlan)]
     [InlineData("Prior authorization: PA88213 approved", "PA88213", PhiType.Id)]
     [InlineData("Rx #4412093 refilled today", "4412093", PhiType.Id)]
+    [InlineData("Pathology #: S24-11872 pending", "S24-11872", PhiType.Id)]
+    [InlineData("Insurance: Quenbury Mutual, ID W123456789", "W123456789", PhiType.Id)]
+    [InlineData("UR number 0041 2290 on the wristband", "0041 2290", PhiType.Mrn)]
     public void Detect_LabelledIdentifier_FlagsValue(string text, string value, PhiType type) =>
         SpanAssert.Flags(_detector, text, value, type);
 
@@ -95,6 +101,8 @@ public sealed class PhiModernNoteTests(DetectorFixture fixture)
     [InlineData("in case 2 doses are missed, call the clinic", "2 doses")]
     [InlineData("strength 5/5 in all four, BP 132/84", "5/5")]
     [InlineData("moved to the Isolation Ward overnight", "Isolation Ward")]
+    [InlineData("Site: Left upper back, shave biopsy.", "Left upper back")]
+    [InlineData("ID: T-max 100.6, on vancomycin day 3", "100.6")]
     [InlineData("Vital signs pre-rx: 148/60, during rx: 140/60", "148/60")]
     [InlineData("Lab: normal. Visit: annual physical.", "normal")]
     [InlineData("Follow up with the Community Church volunteers", "Community Church")]

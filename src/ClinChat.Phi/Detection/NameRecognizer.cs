@@ -109,7 +109,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     // Words before "in/from/of" that say a place follows: "lives in", "son from", "home in", "flying in from".
     private static readonly WordSet PlaceLeadIns = Set(
         "home back nearby here visiting visit flying fly flew flies drive drove driving trip originally area live lives living resides reside " +
-        "return returns arrive arrives arriving " +
+        "return returns arrive arrives arriving up ended based grew " +
         "moved moving staying stays born raised native returned returning going go went arrived came come comes coming travel traveling travelled " +
         "transfer transferred transfered transferring sent taken admitted discharged house apartment");
 
@@ -593,6 +593,10 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             }
 
             PlaceBeforeState(text, t, i, spans);
+            if (mode != CaseMode.Upper && PlaceLabels.Contains(word) && t[i].End < text.Length && text[t[i].End] == ':')
+            {
+                LabelledPlace(text, t, i, spans);
+            }
             if (mode == CaseMode.Mixed)
             {
                 BranchTown(text, t, i, spans);
@@ -1536,9 +1540,9 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
 
         ref var tok = ref t[j];
-        if (!tok.Stop && (tok.Kind & WordKind.Place) != 0 && (tok.Kind & (WordKind.Medical | WordKind.Clinical)) == 0 && tok.End - tok.Start >= 3
+        if (!tok.Stop && (tok.Kind & WordKind.Place) != 0 && (tok.Kind & WordKind.Clinical) == 0 && tok.End - tok.Start >= 3
             && !NonPlaceAcronyms.Contains(Word(text, tok))
-            && ((tok.Kind & WordKind.English) == 0 || EnglishPlaceName(text, t, i, j, mode, leadIn)))
+            && ((tok.Kind & (WordKind.English | WordKind.Medical)) == 0 || EnglishPlaceName(text, t, i, j, mode, leadIn)))
         {
             spans.Add(new PhiSpan(tok.Start, tok.End, PhiType.Location, 0.65));
         }
@@ -1553,7 +1557,8 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     {
         var preposition = Word(text, t[i]);
         return mode == CaseMode.Mixed && t[j].Title && j == i + 1 && !SentenceStart(text, t[i].Start) && (t[j].Kind & WordKind.Eponym) == 0
-            && (preposition.Equals("from", StringComparison.OrdinalIgnoreCase) || preposition.Equals("to", StringComparison.OrdinalIgnoreCase) && leadIn);
+            && (preposition.Equals("from", StringComparison.OrdinalIgnoreCase)
+                || (preposition.Equals("to", StringComparison.OrdinalIgnoreCase) || preposition.Equals("in", StringComparison.OrdinalIgnoreCase)) && leadIn);
     }
 
     /// <summary>
@@ -1592,6 +1597,59 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY");
 
     private static readonly WordSet BranchHeads = Set("pharmacy pharmacies");
+
+    // Field labels whose value is a place: "Facility: Quenbury Surgical Center", "Place of death: Tallow Creek Hospice".
+    private static readonly WordSet PlaceLabels = Set("facility hospital clinic practice birthplace hometown city town county school employer death birth residence location site");
+
+    // Labels that also take clinical values ("Site: left upper back", "Location: RLL"): the value must name an organisation.
+    private static readonly WordSet WeakPlaceLabels = Set("location site");
+
+    /// <summary>
+    /// The value of a place field: capitalised words up to the end of the phrase ("Facility: Quenbury Surgical Center, OR 4" gives
+    /// the center). "Site:" and "Location:" need an organisation word in the value, since they also label body sites.
+    /// </summary>
+    private static void LabelledPlace(string text, Span<Token> t, int i, List<PhiSpan> spans)
+    {
+        var word = Word(text, t[i]);
+        if ((word.Equals("death", StringComparison.OrdinalIgnoreCase) || word.Equals("birth", StringComparison.OrdinalIgnoreCase))
+            && !(i > 1 && Word(text, t[i - 1]).Equals("of", StringComparison.OrdinalIgnoreCase) && Word(text, t[i - 2]).Equals("place", StringComparison.OrdinalIgnoreCase)))
+        {
+            return;
+        }
+
+        var start = -1;
+        var end = -1;
+        var organisation = false;
+        for (var k = i + 1; k < t.Length && k <= i + 7; k++)
+        {
+            var w = Word(text, t[k]);
+            var gap = text.AsSpan(t[k - 1].End, t[k].Start - t[k - 1].End);
+            if (k > i + 1 && gap is not (" " or " & ") || gap.Contains('\n'))
+            {
+                break;
+            }
+
+            if (w is "of" or "and" or "the" && start >= 0)
+            {
+                continue;
+            }
+
+            if (!(t[k].Title || t[k].Upper && w.Length > 1 || char.IsUpper(w[0]) && t[k].LowerCount > 0) || IsClinical(t[k].Kind) && !OrganizationHeads.Contains(w)
+                || Titles.Contains(w) || t[k].Stop && !GenericFacilityWords.Contains(w))
+            {
+                break;
+            }
+
+            start = start < 0 ? t[k].Start : start;
+            end = t[k].End;
+            organisation |= OrganizationHeads.Contains(w) || FacilityHeads.Contains(w) || CenterWords.Contains(w);
+        }
+
+        if (start >= 0 && (organisation || !WeakPlaceLabels.Contains(word)) && HasProperWord(text, t, start, end))
+        {
+            spans.Add(new PhiSpan(start, end, PhiType.Location, 0.75));
+        }
+    }
 
     /// <summary>
     /// "Hy-Vee Pharmacy, Ames", "Costco Pharmacy #1042, Issaquah", "Tallowmere Wound Center - Garland": a capitalised listed place

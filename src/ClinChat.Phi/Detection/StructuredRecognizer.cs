@@ -75,7 +75,7 @@ internal static partial class StructuredRecognizer
         @"|\(\s*(?<v>9\d|1[01]\d)\s*(?:y|yrs?)\s*\)|(?<=,\s?)(?<v>9\d|1[01]\d)\s?(?-i:[MF])(?=[,;\s])", Ci)]
     private static partial Regex Age();
 
-    [GeneratedRegex(@"\b(?:mrn|mr\s*#|mr\s*no\.?|medical\s+record|med\s+rec|unit\s*(?:no\.?|number|#)|hospital\s*(?:no\.?|number|#)|hosp\.?\s*(?:no\.?|number)|chart\s*(?:no\.?|number|#)|patient\s*id|pt\s*id|hosp\s*#)" + Sep + Value, Ci)]
+    [GeneratedRegex(@"\b(?:mrn|mr\s*#|mr\s*no\.?|medical\s+record|med\s+rec|unit\s*(?:no\.?|number|#)|hospital\s*(?:no\.?|number|#)|hosp\.?\s*(?:no\.?|number)|chart\s*(?:no\.?|number|#)|patient\s*id|pt\s*id|hosp\s*#|ur\s*(?:no\.?|number|#)|nhi|pid|empi)" + Sep + "(?:" + GroupedValue + "|" + Value + ")", Ci)]
     private static partial Regex Mrn();
 
     // National health numbers are written in groups ("NHS no: 943 476 5919", "OHIP 1234-567-890-AB", "Medicare 2123 45670 1").
@@ -99,7 +99,7 @@ internal static partial class StructuredRecognizer
     [GeneratedRegex(@"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b", Cs)]
     private static partial Regex Iban();
 
-    [GeneratedRegex(@"\b(?:npi)" + Sep + @"(?<v>\d{10})\b|\b(?:dea)" + Sep + @"(?<v>[A-Z][A-Z9]\d{7})\b|\b(?:licen[cs]e|lic\.?|certificate|cert\.?|permit|registration|dl|driver'?s?\s+licen[cs]e|board\s+cert(?:ification)?|gmc|nmc|hcpc|clia|ahpra|cpso|provider\s*(?:no\.?|number|#)|prescriber\s*(?:no\.?|number|#|id)|nmc\s+pin)" + Sep + Value, Ci)]
+    [GeneratedRegex(@"\b(?:npi)" + Sep + @"(?<v>\d{10})\b|\b(?:dea)" + Sep + @"(?<v>[A-Z][A-Z9]\d{7})\b|\b(?:licen[cs]e|lic\.?|certificate|cert\.?|permit|registration|dl|driver'?s?\s+licen[cs]e|board\s+cert(?:ification)?|gmc|nmc|hcpc|clia|ahpra|cpso|provider\s*(?:no\.?|number|#)|prescriber\s*(?:no\.?|number|#|id)|nmc\s+pin|upin|ptan|caqh)" + Sep + Value, Ci)]
     private static partial Regex License();
 
     [GeneratedRegex(@"\b[A-Z][A-Z9]\d{7}\b", Cs)]
@@ -121,7 +121,7 @@ internal static partial class StructuredRecognizer
         // Labels that need no "number" after them: "Accession XR000712338", "ACC: US-2408-44721", "CSN: 310044871265", "Job #4418203",
         // "badge 4471", "Case: A-2024-0117", "poison control case 24-118830".
         @"|\b(?:accession|acc|csn|har|fin|job|badge|requisition|specimen|claim|encounter|visit|lab|sample|barcode|tracking|ticket|ref|reference|" +
-        @"confirmation|authori[sz]ation|auth)\s*[:#]\s*#?\s*" + Value + @"|\b(?:rx|prescription)\s*#\s*" + Value + @"|\b(?:accession|acc|csn|har|fin|job|badge|requisition|specimen)\s+#?\s*" + Value + @"|\bcase\s*[:#]\s*" + Value + @"|\bcase\s+(?<v>\d{2,4}-\d{3,8})\b", Ci)]
+        @"confirmation|authori[sz]ation|auth|report|path|pathology|cytology)\s*[:#]\s*#?\s*" + Value + @"|(?-i:\bID)\s*[:#]?\s*(?<v>(?=(?:[A-Z-]*\d){5})[A-Z0-9][A-Z0-9-]{4,20})\b|\b(?:rx|prescription)\s*#\s*" + Value + @"|\b(?:accession|acc|csn|har|fin|job|badge|requisition|specimen)\s+#?\s*" + Value + @"|\bcase\s*[:#]\s*" + Value + @"|\bcase\s+(?<v>\d{2,4}-\d{3,8})\b", Ci)]
     private static partial Regex OtherId();
 
     // Not glued to letters: "PA88213" is an identifier, not Pennsylvania and a ZIP code.
