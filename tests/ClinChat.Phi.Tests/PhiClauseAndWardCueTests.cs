@@ -28,6 +28,8 @@ public sealed class PhiClauseAndWardCueTests(DetectorFixture fixture)
     [InlineData("quiet night, calm and polite to pt, Mabel. no visitors yet.", "Mabel")]
     [InlineData("Seen by Dr. Okonkwo-Reyes this morning.", "Okonkwo-Reyes")]
     [InlineData("Consent signed by her son Tobias Fisher-Quiborne today.", "Fisher-Quiborne")]
+    [InlineData("My grandmother was called Yulanne Peres, and she lived to 99.", "Yulanne Peres")]
+    [InlineData("Is that the best album? Ostrowicz and Bowers were brilliant engineers.", "Bowers")]
     public void Detect_PersonCue_FlagsName(string text, string name) =>
         SpanAssert.Flags(_detector, text, name, PhiType.Name);
 
@@ -86,6 +88,8 @@ public sealed class PhiClauseAndWardCueTests(DetectorFixture fixture)
     [InlineData("NTG GTT RE-STARTED FOR SBP 170, TEAM INFORMED.", "STARTED")]
     [InlineData("drains: chest tube patent, as is the arterial line left radial.", "line")]
     [InlineData("weaning trial: the rn, the rrt and the md agreed.", "rrt")]
+    [InlineData("He was called to see her at noon by the ward.", "see")]
+    [InlineData("Rales and Wheezes were heard at both bases.", "Wheezes")]
     public void Detect_ClinicalOrPlainLookAlikes_AreNotFlagged(string text, string words) =>
         SpanAssert.DoesNotFlag(_detector, text, words);
 }

@@ -540,6 +540,13 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
                 LowerCaseNameAfterWith(text, t, i, spans);
             }
 
+            if (word.Equals("called", StringComparison.OrdinalIgnoreCase) && i > 0 && NameCueIs.Contains(Word(text, t[i - 1])) && Joined(text, t[i - 1], t[i])
+                && i + 1 < n && t[i + 1].Title && mode == CaseMode.Mixed && !t[i + 1].Stop && !IsClinical(t[i + 1].Kind))
+            {
+                // "my grandmother was called Yulanne Peres": the name given to a person (not "was called to see her", all lower case).
+                TakeNameAfter(text, t, i, mode, spans, strong: true);
+            }
+
             if (word.Equals("named", StringComparison.OrdinalIgnoreCase) && i + 2 < n && ObjectPronouns.Contains(Word(text, t[i + 1])) && Joined(text, t[i], t[i + 1]))
             {
                 // "She named him Teodor": the name given to a person, even where it is also an English word.
@@ -2500,7 +2507,10 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
 
         // Eponyms are allowed here: a plural verb right after the pair leaves no room for "sign" or "disease".
-        if (!SubjectPart(t[i]) || !SubjectPart(t[b]) || !UnknownLooksLikeName(text, t[i]) || !UnknownLooksLikeName(text, t[b]))
+        // An English partner ("Ostrowicz and Bowers were ...") is allowed when the other word is shaped like a surname.
+        var surnameShaped = LooksLikeSurname(Word(text, t[i])) && t[i].Kind == WordKind.None || LooksLikeSurname(Word(text, t[b])) && t[b].Kind == WordKind.None;
+        bool Part(in Token tok) => SubjectPart(tok) || surnameShaped && tok.Title && !tok.Stop && !IsClinical(tok.Kind) && (tok.Kind & WordKind.Eponym) == 0;
+        if (!Part(t[i]) || !Part(t[b]) || !UnknownLooksLikeName(text, t[i]) || !UnknownLooksLikeName(text, t[b]))
         {
             return -1;
         }
