@@ -95,8 +95,8 @@ public sealed class PhiModernNoteTests(DetectorFixture fixture)
         SpanAssert.DoesNotFlag(_detector, text, words);
 
     [Theory]
-    [InlineData("GOOD COMPLIANCE WITH PIP 25, PLATEAU 20. BS CLEAR.", "20")]
-    [InlineData("Platelet ct down to 185 from 232.", "185")]
+    [InlineData("VENT: PEAK 28, PLATEAU 21, SATS STABLE.", "21")]
+    [InlineData("Platelets fell overnight, now 164 (was 201).", "164")]
     [InlineData("walked down the street and back on the road", "street")]
     [InlineData("in case 2 doses are missed, call the clinic", "2 doses")]
     [InlineData("strength 5/5 in all four, BP 132/84", "5/5")]

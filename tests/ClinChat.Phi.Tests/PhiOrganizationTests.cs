@@ -25,7 +25,7 @@ public sealed class PhiOrganizationTests(DetectorFixture fixture)
     [Fact]
     public void Detect_FacilityWordRepeatedWithoutHead_FlagsItAgain()
     {
-        const string text = "ADMITTED IN TRANSFER FROM QUENBURY HOSPITAL FOR SEPSIS. GIVEN 2 UNITS AT QUENBURY- THEN SENT ON.";
+        const string text = "CAME TO US FROM QUENBURY HOSPITAL WITH SEPSIS. HAD 2 UNITS AT QUENBURY- THEN FLOWN HERE.";
         var second = text.LastIndexOf("QUENBURY", StringComparison.Ordinal);
         Assert.Contains(_detector.Detect(text), s => s.Start <= second && s.End >= second + "QUENBURY".Length && s.Type == PhiType.Location);
     }
