@@ -19,6 +19,9 @@ public sealed class PhiOrganizationTests(DetectorFixture fixture)
     [InlineData("CPAP set up through Keystone Respiratory Supply on Monday.", "Keystone Respiratory Supply")]
     [InlineData("Transferred from Fernhallow General Hospital, 4 West.", "Fernhallow General Hospital")]
     [InlineData("Born at Children's Hospital of Quenbury at term.", "Children's Hospital of Quenbury")]
+    [InlineData("Discharged to Maple Manor with hospice following.", "Maple Manor")]
+    [InlineData("Send records to my lawyer at Brackwater & Quill LLP, fax attached.", "Brackwater & Quill LLP")]
+    [InlineData("Colonoscopy done at Tallowmere Endoscopy last year.", "Tallowmere Endoscopy")]
     public void Detect_OrganizationName_FlagsWholeName(string text, string name) =>
         SpanAssert.Flags(_detector, text, name, PhiType.Location);
 
@@ -50,6 +53,7 @@ public sealed class PhiOrganizationTests(DetectorFixture fixture)
     [InlineData("Inhaled short-acting beta2-agonist (SABA) first.", "SABA")]
     [InlineData("The usual apixaban dose is 5 mg twice daily; apixaban depends least on the kidney.", "apixaban")]
     [InlineData("Many hospitals apply a bare below the elbow policy.", "Many hospitals")]
+    [InlineData("Qmicu Nursing Progress: stable overnight, no events.", "Nursing")]
     [InlineData("An Official Clinical Practice Guideline of the thoracic society", "Official Clinical Practice")]
     [InlineData("CDC Clinical Practice Guideline for Prescribing Opioids", "CDC Clinical Practice")]
     public void Detect_DepartmentsScoresAndLabels_AreNotFlagged(string text, string words) =>

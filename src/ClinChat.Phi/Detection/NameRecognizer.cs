@@ -1741,6 +1741,8 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         "cardiology oncology orthopedics orthopaedics pediatrics paediatrics geriatrics urology gastroenterology nephrology pulmonology " +
         "rheumatology ophthalmology psychiatry endocrinology medicine healthcare health care rehabilitation surgery ward pavilion school " +
         "academy services monitoring answering dialysis hospice therapy physicians specialists elementary college church chapel apartments " +
+        "diagnostics endoscopy wellness chiropractic dental vision hearing manor gardens village lodge residence residences commons " +
+        "towers estates shelter mission inc llc llp corp corporation ltd plc " +
         // Counties and their kin are places below a state: "Dane County", "Orleans Parish".
         "county parish township borough");
 
@@ -1749,7 +1751,9 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     // Heads that close a name of their own: a second name may follow ("Chest Physicians Evidence-Based Clinical Practice").
     private static readonly WordSet NameEndingHeads = Set("physicians specialists associates partners group");
 
-    private static readonly WordSet GenericOrganizationHeads = Set("care health medicine therapy surgery school services college church chapel");
+    private static readonly WordSet GenericOrganizationHeads = Set(
+        "care health medicine therapy surgery school services college church chapel wellness vision hearing manor gardens village " +
+        "lodge residence residences commons towers estates shelter mission dental");
 
     // First words that make a department or a kind of service, not a proper name: "Breast Oncology", "Family Medicine", "Urgent Care".
     private static readonly WordSet DepartmentModifiers = Set(
@@ -1777,7 +1781,8 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
     {
         // Only where capitals mean something: in capitals-only or lower-case notes every word looks alike. A department after a
         // facility ("Brookhaven Medical Center Radiology") is not part of its name.
-        if (mode != CaseMode.Mixed || !t[h].Title || h == 0 || FacilityHeads.Contains(Word(text, t[h - 1])) || CenterWords.Contains(Word(text, t[h - 1])))
+        var company = Word(text, t[h]) is "LLP" or "LLC" or "PLC" or "LTD" or "Ltd" or "Inc" or "Corp" or "INC";
+        if (mode != CaseMode.Mixed || !(t[h].Title || company) || h == 0 || FacilityHeads.Contains(Word(text, t[h - 1])) || CenterWords.Contains(Word(text, t[h - 1])))
         {
             return;
         }
@@ -1831,7 +1836,10 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         }
 
         var english = (t[first].Kind & WordKind.English) != 0 && (t[first].Kind & (WordKind.FirstName | WordKind.LastName | WordKind.Place)) == 0;
-        if (GenericOrganizationHeads.Contains(Word(text, t[h])) && count < 3 && english
+        // "discharged to Maple Manor", "lives at Oak Gardens": a place preposition before a two-word name vouches for it.
+        var placed = first > 0 && Joined(text, t[first - 1], t[first]) && IsPlacePreposition(Word(text, t[first - 1]))
+            && !Word(text, t[first - 1]).Equals("the", StringComparison.OrdinalIgnoreCase);
+        if (GenericOrganizationHeads.Contains(Word(text, t[h])) && count < 3 && english && !placed
             || english && count < 3 && SentenceStart(text, t[first].Start) && first == 0)
         {
             return;
