@@ -68,6 +68,8 @@ internal sealed class AccuracyMonitor(AnswerFeedbackStore feedback, AccuracyOpti
     private readonly Lock _gate = new();
     private GoldenRun? _golden;
     private FeedbackSummary? _feedback;
+    private long _refreshesStarted;
+    private long _appliedRefresh;
 
     public GoldenRun? LastGoldenRun
     {
@@ -116,14 +118,21 @@ internal sealed class AccuracyMonitor(AnswerFeedbackStore feedback, AccuracyOpti
     /// <summary>Re-reads the feedback of the window from the database and updates the gauge.</summary>
     public async Task<FeedbackSummary> RefreshFeedbackAsync(CancellationToken cancellationToken)
     {
+        // The periodic refresh and the one after each feedback can overlap: a summary read before a newer one was applied
+        // must not overwrite it (a slow background read would otherwise bring back the score from before the feedback).
+        var ticket = Interlocked.Increment(ref _refreshesStarted);
         var summary = await feedback.SummarizeAsync(time.GetUtcNow() - options.FeedbackWindow, cancellationToken);
         lock (_gate)
         {
-            _feedback = summary;
-            Publish();
-        }
+            if (ticket > _appliedRefresh)
+            {
+                _appliedRefresh = ticket;
+                _feedback = summary;
+                Publish();
+            }
 
-        return summary;
+            return _feedback ?? summary;
+        }
     }
 
     private void Publish() => metrics.RecordAccuracyScore(AccuracyScore.Combine(_golden, _feedback).Combined);

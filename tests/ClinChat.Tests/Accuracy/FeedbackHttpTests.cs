@@ -230,7 +230,18 @@ public sealed class FeedbackHttpTests(FeedbackHostFixture host) : IClassFixture<
     }
 }
 
+/// <summary>
+/// Hosts in one process share meters by name (OpenTelemetry listens by name, not by the host's meter factory), so another
+/// test host's golden run or feedback would show in this host's scrape: this collection runs alone, after the others.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AccuracyMetricCollection
+{
+    public const string Name = "accuracy-metric";
+}
+
 /// <summary>The gauge after feedback, on a host of its own so that no other test's feedback is counted.</summary>
+[Collection(AccuracyMetricCollection.Name)]
 public sealed class AccuracyMetricTests(FeedbackHostFixture host) : IClassFixture<FeedbackHostFixture>
 {
     private const string Gauge = "clinchat_clinical_accuracy_score";
