@@ -18,13 +18,32 @@ public sealed partial class PhiDetector
     private readonly PhiLexicon _lexicon;
     private readonly NameRecognizer _names;
     private readonly TimeSpan _timeoutPerMegabyte;
+    private readonly SitePlaceRecognizer? _sitePlaces;
 
-    internal PhiDetector(PhiLexicon lexicon, TimeSpan? timeoutPerMegabyte = null)
+    internal PhiDetector(PhiLexicon lexicon, TimeSpan? timeoutPerMegabyte = null, IEnumerable<string>? sitePlaces = null)
     {
         _lexicon = lexicon;
         _names = new NameRecognizer(lexicon);
         _timeoutPerMegabyte = timeoutPerMegabyte ?? DefaultTimeoutPerMegabyte;
+        _sitePlaces = sitePlaces is null ? null : SitePlaceRecognizer.Create(sitePlaces, lexicon);
     }
+
+    /// <summary>
+    /// A detector that also knows the site's own place names (wards, units, clinics, nearby towns: one a line, <c>#</c> starts a
+    /// comment), found in any case wherever they occur. One-word names that are ordinary English or clinical words are refused
+    /// (see <see cref="RefusedSitePlaces"/>).
+    /// </summary>
+    public static PhiDetector Create(IEnumerable<string> sitePlaces, TimeSpan? timeoutPerMegabyte = null)
+    {
+        ArgumentNullException.ThrowIfNull(sitePlaces);
+        return new(PhiLexicon.LoadEmbedded(), timeoutPerMegabyte, sitePlaces);
+    }
+
+    /// <summary>Site place names loaded (0 without a list).</summary>
+    public int SitePlaceCount => _sitePlaces?.Count ?? 0;
+
+    /// <summary>One-word site place names refused because they are ordinary English or clinical words.</summary>
+    public IReadOnlyList<string> RefusedSitePlaces => _sitePlaces?.Refused ?? [];
 
     public static PhiDetector CreateDefault() => new(PhiLexicon.LoadEmbedded());
 
@@ -43,7 +62,8 @@ public sealed partial class PhiDetector
     }
 
     /// <summary>Entries loaded per word list.</summary>
-    public IReadOnlyDictionary<string, int> DictionaryCounts => _lexicon.Counts;
+    public IReadOnlyDictionary<string, int> DictionaryCounts =>
+        _sitePlaces is null ? _lexicon.Counts : new Dictionary<string, int>(_lexicon.Counts) { ["site-places"] = _sitePlaces.Count };
 
     /// <summary>Non-overlapping spans in text order.</summary>
     /// <exception cref="PhiDetectionTimeoutException">Detection ran past its time budget: treat the text as unscanned.</exception>
@@ -68,6 +88,7 @@ public sealed partial class PhiDetector
         AddressRecognizer.Find(text, spans, _lexicon, deadline);
         deadline.Check();
         _names.Find(text, spans, deadline);
+        _sitePlaces?.Find(text, spans);
         deadline.Check();
         AgesAfterNames(text, spans);
         return TrimPossessives(text, DropEponyms(text, Merge(spans)));

@@ -17,7 +17,8 @@ internal static class PhiCommands
         _ = context;
         var mode = new Option<string>("--mode") { Description = "tag, mask or surrogate", DefaultValueFactory = _ => "tag" };
         var jsonl = new Option<string?>("--jsonl") { Description = "JSONL input, one {\"id\",\"text\"} a line; writes {\"id\",\"spans\",\"redacted\"} lines" };
-        var command = new Command("deid", "De-identify text: stdin to stdout, or a JSONL file to JSONL on stdout.") { mode, jsonl };
+        var places = SitePlacesOption();
+        var command = new Command("deid", "De-identify text: stdin to stdout, or a JSONL file to JSONL on stdout.") { mode, jsonl, places };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             if (!PhiEndpoints.TryParseMode(parseResult.GetValue(mode), out var redactionMode))
@@ -25,7 +26,12 @@ internal static class PhiCommands
                 return CliOutput.Fail("--mode must be tag, mask or surrogate");
             }
 
-            var redactor = new PhiRedactor(PhiDetector.CreateDefault());
+            if (!TryCreateDetector(parseResult.GetValue(places), out var detector, out var failure))
+            {
+                return failure;
+            }
+
+            var redactor = new PhiRedactor(detector);
             var file = parseResult.GetValue(jsonl);
             if (file is null)
             {
@@ -49,7 +55,8 @@ internal static class PhiCommands
         var presidio = new Option<string?>("--presidio") { Description = "presidio-research synthetic JSON file" };
         var gold = new Option<string?>("--gold") { Description = "Your own annotated notes: JSONL, one {\"id\",\"text\",\"spans\":[{\"start\",\"end\",\"type\"}]} a line, type a tag name (NAME, DATE, …)" };
         var top = new Option<int>("--top") { Description = "How many misses and false positives to list", DefaultValueFactory = _ => 15 };
-        var command = new Command("phi", "Token-level recall, precision, F1/F2, per-label recall and throughput of the PHI detector.") { physionet, presidio, gold, top };
+        var places = SitePlacesOption();
+        var command = new Command("phi", "Token-level recall, precision, F1/F2, per-label recall and throughput of the PHI detector.") { physionet, presidio, gold, top, places };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var (dir, file, goldFile) = (parseResult.GetValue(physionet), parseResult.GetValue(presidio), parseResult.GetValue(gold));
@@ -74,7 +81,11 @@ internal static class PhiCommands
                 return CliOutput.Fail(e.Message);
             }
 
-            var detector = PhiDetector.CreateDefault();
+            if (!TryCreateDetector(parseResult.GetValue(places), out var detector, out var failure))
+            {
+                return failure;
+            }
+
             // One untimed pass first: the figure is steady-state throughput, not JIT warm-up.
             PhiEvaluator.Evaluate(documents, detector, 0);
             var report = PhiEvaluator.Evaluate(documents, detector, parseResult.GetValue(top));
@@ -82,6 +93,30 @@ internal static class PhiCommands
             return 0;
         });
         return command;
+    }
+
+    private static Option<string?> SitePlacesOption() =>
+        new("--places") { Description = "A text file of the site's own place names (wards, clinics, towns), one a line, redacted wherever they occur" };
+
+    private static bool TryCreateDetector(string? placesFile, out PhiDetector detector, out int failure)
+    {
+        failure = 0;
+        detector = null!;
+        if (placesFile is not null && !File.Exists(placesFile))
+        {
+            failure = CliOutput.Fail($"no such file: {placesFile}");
+            return false;
+        }
+
+        detector = PhiEndpoints.CreateDetector(placesFile);
+        if (detector.RefusedSitePlaces.Count > 0)
+        {
+            // Facility names are not patient data; the refused ones are listed so the operator can qualify them.
+            Console.Error.WriteLine($"clinchat: --places: ignored {detector.RefusedSitePlaces.Count} one-word name(s) that are ordinary words: "
+                + string.Join(", ", detector.RefusedSitePlaces));
+        }
+
+        return true;
     }
 
     private static async Task<int> DeidJsonlAsync(string file, PhiRedactor redactor, RedactionMode mode, CancellationToken cancellationToken)

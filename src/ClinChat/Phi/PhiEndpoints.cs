@@ -29,13 +29,25 @@ internal static class PhiEndpoints
 
     public static IServiceCollection AddPhi(this IServiceCollection services)
     {
-        services.TryAddSingleton(_ => PhiDetector.CreateDefault());
+        services.TryAddSingleton(sp => CreateDetector(sp.GetRequiredService<PhiScreeningOptions>().SitePlacesFile));
         services.TryAddSingleton<PhiRedactor>();
         services.TryAddSingleton<PhiDetectionMonitor>();
         services.AddOptions<PhiScreeningOptions>().BindConfiguration(PhiScreeningOptions.Section);
         services.TryAddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PhiScreeningOptions>>().Value);
         services.TryAddSingleton<PhiScreen>();
         return services;
+    }
+
+    /// <summary>The default detector, plus the site's place list when one is configured (the server and the CLI read it alike).</summary>
+    public static PhiDetector CreateDetector(string? sitePlacesFile)
+    {
+        if (string.IsNullOrWhiteSpace(sitePlacesFile))
+        {
+            return PhiDetector.CreateDefault();
+        }
+
+        // A configured list that cannot be read must not quietly weaken redaction: the exception stops start-up with the path.
+        return PhiDetector.Create(File.ReadAllLines(sitePlacesFile));
     }
 
     public static IEndpointRouteBuilder MapPhiEndpoints(this IEndpointRouteBuilder app)

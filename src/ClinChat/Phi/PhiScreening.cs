@@ -22,6 +22,12 @@ internal sealed class PhiScreeningOptions
     /// author names and help-line numbers, so by default only kinds that belong to a patient's record count.
     /// </summary>
     public List<string> PatientIdentifierTypes { get; set; } = ["SSN", "MRN", "HEALTH_PLAN", "ACCOUNT", "DEVICE", "VEHICLE", "BIOMETRIC", "AGE"];
+
+    /// <summary>
+    /// A text file of the site's own place names (wards, units, clinics, affiliated sites, nearby towns), one a line, that the
+    /// detector redacts wherever they occur. Unset: none. A set path that cannot be read stops the server at start.
+    /// </summary>
+    public string? SitePlacesFile { get; set; }
 }
 
 internal enum DocumentPhiPolicy

@@ -16,6 +16,7 @@ public sealed class CliBadInputTests : IDisposable
         { ["ask", "--batch", "/no/such/questions.jsonl"], "no such file: /no/such/questions.jsonl" },
         { ["ingest", "/no/such/folder"], "no such file or folder: /no/such/folder" },
         { ["kb", "delete", "never-ingested.md"], "no document with id never-ingested.md" },
+        { ["deid", "--places", "/no/such/places.txt"], "no such file: /no/such/places.txt" },
     };
 
     [Theory]
