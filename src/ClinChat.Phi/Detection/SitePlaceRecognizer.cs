@@ -42,7 +42,7 @@ internal sealed class SitePlaceRecognizer
                 continue;
             }
 
-            var words = Words(name).Select(r => name[r].ToLowerInvariant()).ToArray();
+            var words = TextWords.Of(name).Select(r => name[r].ToLowerInvariant()).ToArray();
             if (words.Length == 0)
             {
                 continue;
@@ -86,7 +86,7 @@ internal sealed class SitePlaceRecognizer
             return;
         }
 
-        var words = Words(text);
+        var words = TextWords.Of(text);
         for (var i = 0; i < words.Count; i++)
         {
             var node = _root;
@@ -124,29 +124,5 @@ internal sealed class SitePlaceRecognizer
     {
         var gap = text.AsSpan(end, start - end);
         return gap.Length <= 3 && !gap.ContainsAny('\n', '\r') && !gap.ContainsAnyExcept(" -'’&.");
-    }
-
-    private static List<Range> Words(string text)
-    {
-        var words = new List<Range>();
-        var i = 0;
-        while (i < text.Length)
-        {
-            if (!char.IsLetterOrDigit(text[i]))
-            {
-                i++;
-                continue;
-            }
-
-            var start = i;
-            while (i < text.Length && char.IsLetterOrDigit(text[i]))
-            {
-                i++;
-            }
-
-            words.Add(start..i);
-        }
-
-        return words;
     }
 }

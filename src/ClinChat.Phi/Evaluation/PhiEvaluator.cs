@@ -74,22 +74,9 @@ public static class PhiEvaluator
             var text = doc.Text;
             characters += text.Length;
             var predictedSpans = predictions[d];
-            var i = 0;
-            while (i < text.Length)
+            foreach (var word in TextWords.Of(text))
             {
-                if (!char.IsLetterOrDigit(text[i]))
-                {
-                    i++;
-                    continue;
-                }
-
-                var start = i;
-                while (i < text.Length && char.IsLetterOrDigit(text[i]))
-                {
-                    i++;
-                }
-
-                var end = i;
+                var (start, end) = (word.Start.Value, word.End.Value);
                 var isPredicted = false;
                 foreach (var p in predictedSpans)
                 {
