@@ -106,7 +106,10 @@ internal static partial class AddressRecognizer
     // break and before a town (", 80331 München").
     [GeneratedRegex(@"(?:(?<=[ \t,])(?<town>\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+)?)[ \t]+)?\b(?<code>(?:[A-Z]{1,2}\d[A-Z\d]?)[ \t]?\d[ABD-HJLNP-UW-Z]{2})\b(?![\w-])" +
         @"|(?<=[ \t,])(?<town>\p{Lu}\p{Ll}+)[ \t]+(?<code>[AC-FHKNPRTV-Y]\d{2}[ \t]?[AC-FHKNPRTV-Y\d]{4})\b(?![\w-])" +
-        @"|(?<=,[ \t]?|\n)(?<code>\d{5}[ \t]+\p{Lu}\p{Ll}+)(?=[ \t]*(?:[,\n.;]|$))", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+        @"|(?<=,[ \t]?|\n)(?<code>\d{5}[ \t]+\p{Lu}\p{Ll}+)(?=[ \t]*(?:[,\n.;]|$))" +
+        // Australian "Fitzroy VIC 3065" (suburb, state, four digits) and Canadian "T2N 2T9" (a shape no other text has).
+        @"|(?<town>\p{Lu}\p{Ll}+(?:[ ]\p{Lu}\p{Ll}+)?)[ \t]+(?<code>(?:VIC|NSW|QLD|SA|WA|TAS|ACT|NT)[ \t]+\d{4})\b" +
+        @"|\b(?<code>[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ ]?\d[ABCEGHJ-NPRSTV-Z]\d)\b", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex PostalCodeWithTown();
 
     public static void Find(string text, List<PhiSpan> spans, PhiLexicon lexicon, DetectionDeadline deadline = default)

@@ -81,6 +81,54 @@ internal sealed partial class NameRecognizer
 
     private static readonly WordSet BranchHeads = Set("pharmacy pharmacies");
 
+    /// <summary>
+    /// "Queen Elizabeth Hospital ED, Govan, Glasgow", "Foothills Medical Centre, Unit 58, Calgary": after a found place, the
+    /// comma-separated segments of the same line that are listed places (or phrases of them) are places too; a unit or a
+    /// department segment in between is skipped.
+    /// </summary>
+    private void PlaceChain(string text, Span<Token> t, List<PhiSpan> spans, int firstSpan)
+    {
+        var count = spans.Count;
+        for (var s = firstSpan; s < count; s++)
+        {
+            if (spans[s].Type != PhiType.Location)
+            {
+                continue;
+            }
+
+            var k = FindToken(t, spans[s].End, byEnd: true);
+            if (k >= 0 && k + 1 < t.Length && t[k + 1].Upper && t[k + 1].End - t[k + 1].Start is >= 2 and <= 4
+                && text.AsSpan(t[k].End, t[k + 1].Start - t[k].End) is " ")
+            {
+                k++; // "... Hospital ED, Govan": a department acronym after the name.
+            }
+
+            for (var segments = 0; k >= 0 && k + 1 < t.Length && segments < 3; segments++)
+            {
+                var gap = text.AsSpan(t[k].End, t[k + 1].Start - t[k].End);
+                var comma = gap.IndexOf(',');
+                if (comma < 0 || gap.ContainsAny('\n', ';') || gap.Length > 12)
+                {
+                    break;
+                }
+
+                ref var next = ref t[k + 1];
+                var listed = next.Title && !next.Stop && (next.Kind & WordKind.Place) != 0 && (next.Kind & WordKind.Clinical) == 0 && next.End - next.Start >= 3
+                    && (k + 2 >= t.Length || EndsPhrase(text, next.End) || text.AsSpan(next.End, t[k + 2].Start - next.End).Trim(' ') is "," or "");
+                if (listed)
+                {
+                    spans.Add(new PhiSpan(next.Start, next.End, PhiType.Location, 0.7));
+                }
+                else if (!(next.Title || next.Upper) || next.End - next.Start > 12)
+                {
+                    break;
+                }
+
+                k++;
+            }
+        }
+    }
+
     // Field labels whose value is a place: "Facility: Quenbury Surgical Center", "Place of death: Tallow Creek Hospice".
     private static readonly WordSet PlaceLabels = Set("facility hospital clinic practice birthplace hometown city town county school employer death birth residence location site");
 
@@ -219,7 +267,8 @@ internal sealed partial class NameRecognizer
         "rheumatology ophthalmology psychiatry endocrinology medicine healthcare health care rehabilitation surgery ward pavilion school " +
         "academy services monitoring answering dialysis hospice therapy physicians specialists elementary college church chapel apartments " +
         "diagnostics endoscopy wellness chiropractic dental vision hearing manor gardens village lodge residence residences commons " +
-        "towers estates shelter mission inc llc llp corp corporation ltd plc " +
+        "towers estates shelter mission inc llc llp corp corporation ltd plc team agency authority jail prison suite system hall university " +
+        "drug shop " +
         // Counties and their kin are places below a state: "Dane County", "Orleans Parish".
         "county parish township borough");
 
@@ -230,7 +279,7 @@ internal sealed partial class NameRecognizer
 
     private static readonly WordSet GenericOrganizationHeads = Set(
         "care health medicine therapy surgery school services college church chapel wellness vision hearing manor gardens village " +
-        "lodge residence residences commons towers estates shelter mission dental");
+        "lodge residence residences commons towers estates shelter mission dental team agency suite system hall drug shop");
 
     // First words that make a department or a kind of service, not a proper name: "Breast Oncology", "Family Medicine", "Urgent Care".
     private static readonly WordSet DepartmentModifiers = Set(
@@ -247,6 +296,7 @@ internal sealed partial class NameRecognizer
         "social spiritual chaplaincy case american national board society college association federation royal european international world " +
         "isolation side observation assessment admissions short stay discharge recovery escalation covid psychiatric baptist methodist " +
         "catholic lutheran presbyterian episcopal orthodox community official best good evidence-based guideline many most some all " +
+        "fracture employer nearest referring receiving sending " +
         "other local nearby their our your his her its this that these those any each every");
 
     /// <summary>
@@ -268,7 +318,7 @@ internal sealed partial class NameRecognizer
         for (var k = h - 1; k >= 0 && h - k <= 6; k--)
         {
             var gap = text.AsSpan(t[k].End, t[k + 1].Start - t[k].End);
-            if (gap is not (" " or " & "))
+            if (gap is not (" " or " & ") && !(gap is ". " && Word(text, t[k]) is "St" or "Mt"))
             {
                 break;
             }
@@ -322,6 +372,14 @@ internal sealed partial class NameRecognizer
             return;
         }
 
-        spans.Add(new PhiSpan(t[first].Start, t[h].End, PhiType.Location, 0.7));
+        // "Coastal Urgent Care of Brunswick": a capitalised place after "of" belongs to the name.
+        var end = t[h].End;
+        if (h + 2 < t.Length && Word(text, t[h + 1]) is "of" && text.AsSpan(t[h].End, t[h + 1].Start - t[h].End) is " "
+            && text.AsSpan(t[h + 1].End, t[h + 2].Start - t[h + 1].End) is " " && t[h + 2].Title && !t[h + 2].Stop && !IsClinical(t[h + 2].Kind))
+        {
+            end = t[h + 2].End;
+        }
+
+        spans.Add(new PhiSpan(t[first].Start, end, PhiType.Location, 0.7));
     }
 }

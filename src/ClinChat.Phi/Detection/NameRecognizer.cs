@@ -42,7 +42,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         "i'm i've i'd i'll it's he's she's we're we've you're you've they're that's there's don't doesn't didn't can't won't isn't wasn't " +
         "hi hello hey dear thanks thank regards sincerely " +
         // Field labels of templated notes, which a name must not run into across a column gap ("Harriet Quill    MRN: ...").
-        "mrn dob dos hcp pcp gp csn fin nhs acc molst polst pgy");
+        "mrn dob dos hcp pcp gp csn fin nhs acc molst polst pgy ohip cpso cpsa ahpra ahcip gmc nmc lpcc");
 
     private static readonly WordSet RoleTitles = Set("attending attg");
     private static readonly WordSet Titles = Set("dr drs dr's doctor mr mrs messrs prof professor rabbi reverend rev pastor chaplain attending attg");
@@ -195,6 +195,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         ExtendLeft(text, all, spans, firstSpan);
         ExtendRight(text, all, spans, firstSpan);
         CoordinatedPlace(text, all, spans, firstSpan);
+        PlaceChain(text, all, spans, firstSpan);
         Propagate(text, all, spans, firstSpan);
     }
 

@@ -26,7 +26,7 @@ internal static partial class StructuredRecognizer
     [GeneratedRegex(@"(?<![\w:])(?:[0-9A-F]{1,4}:){2,7}(?::|[0-9A-F]{1,4})(?::[0-9A-F]{1,4}){0,5}(?![\w:])", Ci)]
     private static partial Regex Ipv6();
 
-    [GeneratedRegex(@"(?<![\d-])(?!000|666|9\d\d)\d{3}(?<s>[- ])(?!00)\d{2}\k<s>(?!0000)\d{4}(?![\d-])|\b(?:ssn|ss#|social\s+security(?:\s+(?:number|no\.?|#))?)\s*[:#]?\s*(?<v>\d{9}|\d{3}-\d{2}-\d{4})\b", Ci)]
+    [GeneratedRegex(@"(?<![\d-])(?!000|666|9\d\d)\d{3}(?<s>[- ])(?!00)\d{2}\k<s>(?!0000)\d{4}(?![\d-])|\b(?:ssn|ss#|social\s+security(?:\s+(?:number|no\.?|#))?)\s*[:#]?\s*(?<v>\d{9}|\d{3}-\d{2}-\d{4})\b|\b(?:xxx|\*\*\*)-(?:xx|\*\*)-(?<v>\d{4})\b", Ci)]
     private static partial Regex Ssn();
 
     // North American shapes, bare ten digits, and international numbers written with + or a trunk 0 / area code in brackets; a number
@@ -67,7 +67,7 @@ internal static partial class StructuredRecognizer
     [GeneratedRegex(@"\b(?:in|since|until|till|by|during|early|late|mid|last|next|this|of)[ -]+(?<v>March|May)\b(?!\s+(?:be|have|not|need|want|help|I|we|you|he|she|it|they))", Cs)]
     private static partial Regex AmbiguousMonth();
 
-    [GeneratedRegex(@"\b(?:on\s+the\s+|the\s+)(?<v>[12]?\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:step|ventricle|nerve|space|interspace|lumbar|metatarsal|stage|line|bottle|unit|set|time|day|dose|grade|percentile|rib|ics|intercostal|floor|attempt|week|hour|cycle|centile|degree|generation|toe|finger|digit|trimester))", Ci)]
+    [GeneratedRegex(@"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+(?:the\s+)?(?<v>[12]?\d|3[01])(?:st|nd|rd|th)\b|\b(?:on\s+the\s+|the\s+)(?<v>[12]?\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:step|ventricle|nerve|space|interspace|lumbar|metatarsal|stage|line|bottle|unit|set|time|day|dose|grade|percentile|rib|ics|intercostal|floor|attempt|week|hour|cycle|centile|degree|generation|toe|finger|digit|trimester))", Ci)]
     private static partial Regex OrdinalDay();
 
     [GeneratedRegex(@"\b(?<v>9\d|1[0-2]\d)(?:\s*-?\s*(?:y/?o\b|yo\b|y\.o\.|yrs?\.?[\s-]*old|years?[\s-]*old|year-old|-year-old)|\s*(?:years?|yrs?)\s+of\s+age)|\b(?:age[d:]?|aged)\s*(?<v>9\d|1[0-2]\d)\b|\b(?<v>9\d|1[0-2]\d)\s*(?:yo|y/o)?\s*(?:m|f|male|female|man|woman|gentleman|lady)\b(?=\s+(?:with|who|presents|admitted|s/p|w/|pmh|hx))" +
@@ -75,15 +75,16 @@ internal static partial class StructuredRecognizer
         @"|\(\s*(?<v>9\d|1[01]\d)\s*(?:y|yrs?)\s*\)|(?<=,\s?)(?<v>9\d|1[01]\d)\s?(?-i:[MF])(?=[,;\s])", Ci)]
     private static partial Regex Age();
 
-    [GeneratedRegex(@"\b(?:mrn|mr\s*#|mr\s*no\.?|medical\s+record|med\s+rec|unit\s*(?:no\.?|number|#)|hospital\s*(?:no\.?|number|#)|hosp\.?\s*(?:no\.?|number)|chart\s*(?:no\.?|number|#)|patient\s*id|pt\s*id|hosp\s*#|ur\s*(?:no\.?|number|#)|nhi|pid|empi)" + Sep + "(?:" + GroupedValue + "|" + Value + ")", Ci)]
+    [GeneratedRegex(@"\b(?:mrn|mr\s*#|mr\s*no\.?|medical\s+record|med\s+rec|unit\s*(?:no\.?|number|#)|hospital\s*(?:no\.?|number|#)|hosp\.?\s*(?:no\.?|number)|chart\s*(?:no\.?|number|#)|patient\s*id|pt\s*id|hosp\s*#|ur\s*(?:no\.?|number|#)|nhi|pid|empi)" + Sep + "(?:" + GroupedValue + "|" + Value + ")" + @"|(?-i:\bUR)\s*[:#]?\s*(?<v>\d{5,10})\b", Ci)]
     private static partial Regex Mrn();
 
     // National health numbers are written in groups ("NHS no: 943 476 5919", "OHIP 1234-567-890-AB", "Medicare 2123 45670 1").
-    private const string GroupedValue = @"(?<v>\d{2,5}(?:[ -]\d{2,6}){1,4}(?:[ -]?[A-Z]{1,2})?)(?![\w-])";
+    private const string GroupedValue = @"(?<v>\d{2,5}(?:[ -]\d{1,6}){1,4}(?:[ -]?[A-Z]{1,2})?)(?![\w-])";
 
     // "Plan" and "group" count only with "id/#/no/number" after them ("Plan: 10-20 mg" is a dose); grouped digits only after a
     // national health-number label.
-    [GeneratedRegex(@"\b(?:member|policy|subscriber|beneficiary|medicare|medicaid|insurance|insurer|health\s+plan|(?:plan|group)(?=\s*(?:id\b|#|no\b|no\.|number\b|nbr\b))|mbi|hicn|payer)" + Sep + Value +
+    [GeneratedRegex(@"\b(?:member|policy|subscriber|beneficiary|insurance|insurer|health\s+plan|(?:plan|group)(?=\s*(?:id\b|#|no\b|no\.|number\b|nbr\b))|mbi|hicn|payer)" + Sep + Value +
+        @"|\b(?:plan|group)" + Sep + @"(?<v>(?=(?:[A-Z-]*\d){5})[A-Z0-9][A-Z0-9-]{4,20})\b" +
         @"|\b(?:nhs|chi|ohip|hcn|health\s+card|medicare|medicaid|ihi|pps|phn)" + Sep + "(?:" + GroupedValue + "|" + Value + ")", Ci)]
     private static partial Regex HealthPlan();
 
@@ -99,7 +100,8 @@ internal static partial class StructuredRecognizer
     [GeneratedRegex(@"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b", Cs)]
     private static partial Regex Iban();
 
-    [GeneratedRegex(@"\b(?:npi)" + Sep + @"(?<v>\d{10})\b|\b(?:dea)" + Sep + @"(?<v>[A-Z][A-Z9]\d{7})\b|\b(?:licen[cs]e|lic\.?|certificate|cert\.?|permit|registration|dl|driver'?s?\s+licen[cs]e|board\s+cert(?:ification)?|gmc|nmc|hcpc|clia|ahpra|cpso|provider\s*(?:no\.?|number|#)|prescriber\s*(?:no\.?|number|#|id)|nmc\s+pin|upin|ptan|caqh)" + Sep + Value, Ci)]
+    [GeneratedRegex(@"\b(?:npi)" + Sep + @"(?<v>\d{10})\b|\b(?:dea)" + Sep + @"(?<v>[A-Z][A-Z9]\d{7})\b|\b(?:licen[cs]e|lic\.?|certificate|cert\.?|permit|registration|dl|driver'?s?\s+licen[cs]e|board\s+cert(?:ification)?|gmc|nmc|hcpc|clia|ahpra|cpso|provider\s*(?:no\.?|number|#)|prescriber\s*(?:no\.?|number|#|id)|nmc\s+pin|upin|ptan|caqh|cpsa|cpsbc|medical\s+council(?:\s+(?:no\.?|number|reg(?:istration)?))?)" + Sep +
+        @"(?:(?<v>(?-i:[A-Z]{2,4})[ -]\d{4,10})\b|" + Value + ")", Ci)]
     private static partial Regex License();
 
     [GeneratedRegex(@"\b[A-Z][A-Z9]\d{7}\b", Cs)]
@@ -108,10 +110,10 @@ internal static partial class StructuredRecognizer
     [GeneratedRegex(@"\b[A-HJ-NPR-Z0-9]{17}\b", Ci)]
     private static partial Regex VinShape();
 
-    [GeneratedRegex(@"\b(?:vin|license\s+plate|licen[cs]e\s+plate\s+number|plate\b\s*(?:number|no\.?|#)?|tag\s*(?:number|#)|registration\s+plate)\s*(?:is\s+)?[:#]?\s*(?<v>(?=[A-Z0-9 -]*\d)[A-Z0-9]{1,8}(?:[ -][A-Z0-9]{1,8})?)\b", Ci)]
+    [GeneratedRegex(@"\b(?:vin|license\s+plate|licen[cs]e\s+plate\s+number|plate\b\s*(?:number|no\.?|#)?|tag\s*(?:number|#)|registration\s+plate|tail\s+(?:number|no\.?|#))\s*(?:is\s+)?[:#]?\s*(?<v>(?=[A-Z0-9 -]*\d)[A-Z0-9]{1,8}(?:[ -][A-Z0-9]{1,8})?)\b", Ci)]
     private static partial Regex Vehicle();
 
-    [GeneratedRegex(@"\b(?:serial|s/n|sn|device\s*(?:id|identifier|serial)?|udi|imei|model|lot|pacemaker|icd|implant|pump|catheter\s+lot)" + Sep + Value + @"|\(01\)\d{14}(?:\(\d{2}\)[A-Z0-9]+)*", Ci)]
+    [GeneratedRegex(@"\b(?:serial|s/n|sn|device\s*(?:id|identifier|serial)?|udi|imei|model|lot|pacemaker|icd|implant|pump|catheter\s+lot|asset\s+(?:tag|no\.?|number|#))" + Sep + Value + @"|\(01\)\d{14}(?:\(\d{2}\)[A-Z0-9]+)*", Ci)]
     private static partial Regex Device();
 
     [GeneratedRegex(@"\b(?:fingerprint|finger\s*print|retina(?:l)?\s*scan|iris\s*(?:scan|template)|voice\s*print|voiceprint|biometric|palm\s*print|face\s*(?:id|template)|dna\s+profile)\s*(?:id|template|hash|record)?" + Sep + Value, Ci)]
@@ -121,7 +123,10 @@ internal static partial class StructuredRecognizer
         // Labels that need no "number" after them: "Accession XR000712338", "ACC: US-2408-44721", "CSN: 310044871265", "Job #4418203",
         // "badge 4471", "Case: A-2024-0117", "poison control case 24-118830".
         @"|\b(?:accession|acc|csn|har|fin|job|badge|requisition|specimen|claim|encounter|visit|lab|sample|barcode|tracking|ticket|ref|reference|" +
-        @"confirmation|authori[sz]ation|auth|report|path|pathology|cytology)\s*[:#]\s*#?\s*" + Value + @"|(?-i:\bID)\s*[:#]?\s*(?<v>(?=(?:[A-Z-]*\d){5})[A-Z0-9][A-Z0-9-]{4,20})\b|\b(?:rx|prescription)\s*#\s*" + Value + @"|\b(?:accession|acc|csn|har|fin|job|badge|requisition|specimen)\s+#?\s*" + Value + @"|\bcase\s*[:#]\s*" + Value + @"|\bcase\s+(?<v>\d{2,4}-\d{3,8})\b", Ci)]
+        @"confirmation|authori[sz]ation|auth|report|path|pathology|cytology)\s*[:#]\s*#?\s*" + Value + @"|(?-i:\bID)\s*[:#]?\s*(?<v>(?=(?:[A-Z-]*\d){5})[A-Z0-9][A-Z0-9-]{4,20})\b|\b(?:rx|prescription)\s*#\s*" + Value + @"|" +
+        // "Prior authorization PA-7731209", "claim 2025091800044", "case 2024-CR-01873", "staff no. E-304417", "incident # HSD-INC-55210":
+        // after these words a value with letters or hyphens and four digits, or eight digits and more, is an identifier ("in case 1000 mL" is not).
+        @"\b(?:prior\s+)?(?:authori[sz]ation|auth|claim|incident|reference|case|staff|employee|riddor\s+reference)\s*(?:no\.?|number|#)?\s*[:#]?\s*(?<v>(?=(?:[A-Z-]*\d){4})(?=[0-9]*[A-Z-])[A-Z0-9][A-Z0-9-]{3,24}|\d{8,20})\b|" + @"\b(?:accession|acc|csn|har|fin|job|badge|requisition|specimen)\s+#?\s*" + Value + @"|\bcase\s*[:#]\s*" + Value + @"|\bcase\s+(?<v>\d{2,4}-\d{3,8})\b", Ci)]
     private static partial Regex OtherId();
 
     // Not glued to letters: "PA88213" is an identifier, not Pennsylvania and a ZIP code.
