@@ -1,14 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
-using ClinChat.Hosting;
 using ClinChat.Identity;
-using ClinChat.Identity.Users;
 using ClinChat.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,27 +19,11 @@ public sealed class RealHostFixture : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
-    public Dictionary<string, string> Tokens { get; } = [];
+    public Dictionary<string, string> Tokens { get; private set; } = [];
 
     public async Task InitializeAsync()
     {
-        App = WebHost.Build(
-            ["--urls", "http://127.0.0.1:0", "--ClinChat:SeedStarterKnowledgeBase=false", "--ClinChat:Security:RateLimitPerMinute=100000"],
-            _data.Root);
-        await App.StartAsync();
-        var address = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Client = new HttpClient { BaseAddress = new Uri(address) };
-        var accounts = App.Services.GetRequiredService<UserAdministration>();
-        foreach (var role in Roles.All)
-        {
-            var name = "matrix-" + role.Replace('_', '-');
-            var created = (await accounts.CreateAsync(name, [role], IdentityTestHost.Password, CancellationToken.None)).Value!;
-            var totp = created.Mfa is null ? null : new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(created.Mfa.Secret)).ComputeTotp();
-            using var login = await Client.PostAsJsonAsync("/api/auth/login", new { username = name, password = IdentityTestHost.Password, totp });
-            var body = await login.Content.ReadAsStringAsync();
-            Assert.True(login.IsSuccessStatusCode, body);
-            Tokens[role] = (string)System.Text.Json.Nodes.JsonNode.Parse(body)!["access_token"]!;
-        }
+        (App, Client, Tokens) = await InProcessHost.StartAsync(_data.Root, Roles.All, role => "matrix-" + role.Replace('_', '-'));
     }
 
     public async Task DisposeAsync()
