@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ClinChat.Phi.Detection;
 using ClinChat.Phi.Dictionaries;
 
@@ -95,9 +96,9 @@ public sealed partial class PhiDetector
     }
 
     // ", 96," / ", 90 -" / " (92)" right after a person's name: the age, which Safe Harbor removes above 89.
-    [System.Text.RegularExpressions.GeneratedRegex(@"\G(?:,[ \t]*|[ \t]*\([ \t]*)(?<v>9\d|1[01]\d)(?:[ \t]*(?:y/?o|yo|yrs?|y))?[ \t]*(?=[,.;)]|[ \t]+-|$)",
-        System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.ExplicitCapture)]
-    private static partial System.Text.RegularExpressions.Regex AgeAfterName();
+    [GeneratedRegex(@"\G(?:,[ \t]*|[ \t]*\([ \t]*)(?<v>9\d|1[01]\d)(?:[ \t]*(?:y/?o|yo|yrs?|y))?[ \t]*(?=[,.;)]|[ \t]+-|$)",
+        RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    private static partial Regex AgeAfterName();
 
     private static void AgesAfterNames(string text, List<PhiSpan> spans)
     {

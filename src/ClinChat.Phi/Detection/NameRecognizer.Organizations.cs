@@ -274,6 +274,8 @@ internal sealed partial class NameRecognizer
 
     // Heads that also name a kind of care or a department ("Comfort Care", "Sleep Medicine"): the name needs three words or a first
     // word that is not English.
+    private static readonly WordSet CompanySuffixes = Set("inc llc llp corp ltd plc");
+
     // Heads that close a name of their own: a second name may follow ("Chest Physicians Evidence-Based Clinical Practice").
     private static readonly WordSet NameEndingHeads = Set("physicians specialists associates partners group");
 
@@ -281,7 +283,8 @@ internal sealed partial class NameRecognizer
         "care health medicine therapy surgery school services college church chapel wellness vision hearing manor gardens village " +
         "lodge residence residences commons towers estates shelter mission dental team agency suite system hall drug shop");
 
-    // First words that make a department or a kind of service, not a proper name: "Breast Oncology", "Family Medicine", "Urgent Care".
+    // Words that cannot open an organisation's name: department and service words ("Breast Oncology", "Family Medicine", "Urgent
+    // Care"), denominations, national bodies, field labels ("Employer", "Nearest") and quantifiers or determiners ("Many hospitals").
     private static readonly WordSet DepartmentModifiers = Set(
         "sleep internal family emergency critical primary general breast women's womens men's mens mental physical occupational speech home " +
         "pain wound plastic hand foot urgent adult sports travel lung heart kidney eye skin bone joint brain memory weight diabetes cancer " +
@@ -295,7 +298,7 @@ internal sealed partial class NameRecognizer
         "immunology hematology haematology podiatry audiology optometry chiropractic physiotherapy anesthesia anaesthesia nutrition dietetic " +
         "social spiritual chaplaincy case american national board society college association federation royal european international world " +
         "isolation side observation assessment admissions short stay discharge recovery escalation covid psychiatric baptist methodist " +
-        "catholic lutheran presbyterian episcopal orthodox community official best good evidence-based guideline many most some all " +
+        "catholic lutheran presbyterian episcopal orthodox official best good evidence-based guideline many most some all " +
         "fracture employer nearest referring receiving sending " +
         "other local nearby their our your his her its this that these those any each every");
 
@@ -308,8 +311,8 @@ internal sealed partial class NameRecognizer
     {
         // Only where capitals mean something: in capitals-only or lower-case notes every word looks alike. A department after a
         // facility ("Brookhaven Medical Center Radiology") is not part of its name.
-        var company = Word(text, t[h]) is "LLP" or "LLC" or "PLC" or "LTD" or "Ltd" or "Inc" or "Corp" or "INC";
-        if (mode != CaseMode.Mixed || !(t[h].Title || company) || h == 0 || FacilityHeads.Contains(Word(text, t[h - 1])) || CenterWords.Contains(Word(text, t[h - 1])))
+        // Company suffixes are written in capitals too ("Quill & Brack LLP").
+        if (mode != CaseMode.Mixed || !(t[h].Title || t[h].Upper && CompanySuffixes.Contains(Word(text, t[h]))) || h == 0 || FacilityHeads.Contains(Word(text, t[h - 1])) || CenterWords.Contains(Word(text, t[h - 1])))
         {
             return;
         }

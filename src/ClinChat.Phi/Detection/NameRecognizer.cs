@@ -191,7 +191,7 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
             lineStart = k;
         }
 
-        DropLoneCredentials(text, spans, firstSpan);
+        DropNonNames(text, spans, firstSpan);
         ExtendLeft(text, all, spans, firstSpan);
         ExtendRight(text, all, spans, firstSpan);
         CoordinatedPlace(text, all, spans, firstSpan);
@@ -199,8 +199,11 @@ internal sealed partial class NameRecognizer(PhiLexicon lexicon)
         Propagate(text, all, spans, firstSpan);
     }
 
-    /// <summary>"the rn, the rrt and the md", "NP aware": a credential or role abbreviation is never a name by itself, whatever list or cue took it.</summary>
-    private static void DropLoneCredentials(string text, List<PhiSpan> spans, int firstSpan)
+    /// <summary>
+    /// "the rn, the rrt and the md", "NP aware", "beta2-agonist (SABA)": a credential or role abbreviation, or an acronym defined in
+    /// brackets, is never a name by itself, whatever list or cue took it.
+    /// </summary>
+    private static void DropNonNames(string text, List<PhiSpan> spans, int firstSpan)
     {
         for (var s = spans.Count - 1; s >= firstSpan; s--)
         {

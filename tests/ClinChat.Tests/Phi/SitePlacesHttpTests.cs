@@ -21,7 +21,8 @@ public sealed class SitePlacesHttpTests : IDisposable
         await File.WriteAllLinesAsync(places, ["# our wards", "Brindlecombe", "Quenbury Annex"]);
         var (app, client, tokens) = await InProcessHost.StartAsync(
             Path.Combine(_data.Root, "data"), [Roles.Admin], role => "site-" + role, $"--ClinChat:Phi:SitePlacesFile={places}");
-        await using var _ = app;
+        await using var host = app;
+        using var http = client;
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens[Roles.Admin]);
 
         const string text = "Moved from brindlecombe to the Quenbury Annex at noon.";
